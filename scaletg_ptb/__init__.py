@@ -1,0 +1,1 @@
+"""ScaleTG apps on python-telegram-bot long polling."""

@@ -1,0 +1,100 @@
+"""The ScaleTG adapter: python-telegram-bot's Application feeds every update into the apps."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import telegram
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, ExtBot, TypeHandler
+from telegram.request import HTTPXRequest
+from telegram.warnings import PTBUserWarning
+
+from .config import Config
+from .context import Runtime
+from .core import Reply, Update, User
+from .dispatch import Dispatcher
+from .registry import Registry
+from .sending import send_reply
+
+log = logging.getLogger("scaletg_ptb")
+
+
+class ScaleBot(ExtBot[None]):
+    """PTB's ExtBot, quiet about ``do_api_request``: ScaleTG sends every reply through it by design."""
+
+    @classmethod
+    def _warn(cls, message: str | PTBUserWarning, category: type[Warning] = PTBUserWarning,
+              stacklevel: int = 0) -> None:
+        if "instead of 'Bot.do_api_request" in str(message):
+            return
+        super()._warn(message, category=category, stacklevel=stacklevel + 1)
+
+
+class Adapter:
+    """Own the dispatcher and its worker pool for the lifetime of one Application."""
+
+    def __init__(self, config: Config, registry: Registry) -> None:
+        self.config = config
+        self.registry = registry
+        self.dispatcher: Dispatcher | None = None
+        self.executor: ThreadPoolExecutor | None = None
+
+    async def start(self, application: Application) -> None:  # type: ignore[type-arg]
+        """Create the worker pool and the dispatcher once the bot knows who it is (post_init)."""
+        bot = application.bot
+
+        async def send(reply: Reply) -> Any:
+            return await send_reply(bot, reply)
+
+        self.executor = ThreadPoolExecutor(self.config.processing.workers, thread_name_prefix="scaletg-app")
+        runtime = Runtime(send=send, loop=asyncio.get_running_loop(), bot=User(bot.bot.to_dict()),
+                          commands=self.registry.commands())
+        self.dispatcher = Dispatcher(self.registry, runtime, self.executor)
+        log.info("Bot @%s is up with apps: %s", bot.username, ", ".join(a.name for a in self.registry.apps))
+
+    async def stop(self, application: Application) -> None:  # type: ignore[type-arg]
+        """Let running app calls finish, then free the worker pool (post_shutdown)."""
+        if self.executor is not None:
+            await asyncio.to_thread(self.executor.shutdown, wait=True)
+            self.executor = None
+
+    async def handle(self, update: telegram.Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Turn PTB's update into ScaleTG's view and run the apps over it."""
+        assert self.dispatcher is not None, "Adapter.handle called before Adapter.start"
+        await self.dispatcher.dispatch(Update(update.to_dict()))
+
+
+def build_application(config: Config, registry: Registry) -> Application:  # type: ignore[type-arg]
+    """Build PTB's Application with one catch-all handler that feeds the ScaleTG adapter."""
+    adapter = Adapter(config, registry)
+    pool_size = max(8, min(config.processing.workers, 256))
+    bot = ScaleBot(
+        config.token,
+        base_url=config.base_url,
+        request=HTTPXRequest(connection_pool_size=pool_size),
+        get_updates_request=HTTPXRequest(),
+    )
+    application = (
+        ApplicationBuilder()
+        .bot(bot)
+        .post_init(adapter.start)
+        .post_shutdown(adapter.stop)
+        .build()
+    )
+    application.add_handler(TypeHandler(telegram.Update, adapter.handle))
+    application.add_error_handler(_log_error)
+    return application
+
+
+async def _log_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    log.error("Error while handling update: %s", context.error, exc_info=context.error)
+
+
+def allowed_updates(config: Config) -> list[str]:
+    """Return the update kinds to ask Telegram for: the configured ones, or every kind."""
+    if config.polling.allowed_updates is None:
+        return list(telegram.Update.ALL_TYPES)
+    return list(config.polling.allowed_updates)

@@ -1,0 +1,247 @@
+"""Load and validate ``config.yaml`` with its environment overrides."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+import yaml
+
+from .errors import ConfigError
+
+DEFAULT_BASE_URL = "https://api.telegram.org/bot"
+TOKEN_ENV = "TELEGRAM_BOT_TOKEN"
+BASE_URL_ENV = "TELEGRAM_BASE_URL"
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+_TOKEN_PATTERN = re.compile(r"^\d+:[A-Za-z0-9_-]{8,}$")
+
+
+@dataclass(frozen=True)
+class PollingConfig:
+    """How the Updater long-polls getUpdates."""
+
+    timeout: float = 10.0
+    allowed_updates: tuple[str, ...] | None = None  # None: every update kind
+    drop_pending_updates: bool = False
+
+
+@dataclass(frozen=True)
+class ProcessingConfig:
+    """How updates are processed."""
+
+    workers: int = 32  # threads for plain `def` apps, sized for blocking I/O
+
+
+@dataclass(frozen=True)
+class Config:
+    """A validated configuration. ``root`` holds ``apps/`` and ``modules/``."""
+
+    path: Path
+    token: str
+    base_url: str = DEFAULT_BASE_URL
+    apps: tuple[str, ...] = ()
+    modules: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    polling: PollingConfig = PollingConfig()
+    processing: ProcessingConfig = ProcessingConfig()
+    log_level: str = "INFO"
+
+    @property
+    def root(self) -> Path:
+        """Return the project folder: the one that holds the config file."""
+        return self.path.parent
+
+
+def load_config(
+    path: str | Path = "config.yaml",
+    environ: Mapping[str, str] | None = None,
+    *,
+    require_token: bool = True,
+) -> Config:
+    """Read, validate and return the config at ``path``, applying environment overrides."""
+    path = Path(path)
+    environ = os.environ if environ is None else environ
+    data = _read_yaml(path)
+    checker = _Checker(path.name)
+    checker.only_keys(data, "", {"token", "base_url", "apps", "modules", "polling",
+                                 "processing", "logging"})
+    base_url = environ.get(BASE_URL_ENV) or checker.optional(data, "base_url", str, DEFAULT_BASE_URL)
+    config = Config(
+        path=path.resolve(),
+        token="",
+        base_url=base_url,
+        apps=_apps(checker, data),
+        modules=_modules(checker, data),
+        polling=_polling(checker, data.get("polling") or {}),
+        processing=_processing(checker, data.get("processing") or {}),
+        log_level=_log_level(checker, data.get("logging") or {}),
+    )
+    token = environ.get(TOKEN_ENV) or _token_from_file(data, path.name)
+    if require_token:
+        _check_token(token, path.name)
+    return replace(config, token=token)
+
+
+def _token_from_file(data: Mapping[str, Any], filename: str) -> str:
+    token = data.get("token")
+    if token is None:
+        return ""
+    if not isinstance(token, str):
+        # Never quote the value: a token is a secret even when it is malformed.
+        raise ConfigError(f"{filename}: 'token' must be a string; put it in quotes.")
+    return token
+
+
+def _read_yaml(path: Path) -> dict[str, Any]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"Config file '{path}' does not exist. Create it or pass --config PATH.") from None
+    except OSError as exc:
+        raise ConfigError(f"Config file '{path}' cannot be read: {exc.strerror}.") from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or "invalid YAML"
+        raise ConfigError(f"{path.name}: YAML syntax error{where}: {problem}. Fix the syntax.") from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path.name}: the top level must be a mapping of keys, got {_kind(data)}.")
+    return data
+
+
+def _check_token(token: str, filename: str) -> None:
+    if not token:
+        raise ConfigError(
+            f"{filename}: 'token' is not set. Put your bot token from @BotFather in 'token' "
+            f"or in the {TOKEN_ENV} environment variable (or try: python bot.py --sandbox)."
+        )
+    if not _TOKEN_PATTERN.match(token):
+        # Never quote the token itself: it is a secret even when malformed.
+        raise ConfigError(
+            f"{filename}: 'token' does not look like a bot token (expected '<digits>:<secret>' "
+            f"as @BotFather gives it). Check 'token' or {TOKEN_ENV}."
+        )
+
+
+def _apps(checker: _Checker, data: Mapping[str, Any]) -> tuple[str, ...]:
+    apps = checker.optional(data, "apps", list, [])
+    for index, name in enumerate(apps):
+        if not isinstance(name, str):
+            raise ConfigError(
+                f"{checker.filename}: 'apps[{index}]' must be an app name (a string), got {_kind(name)}."
+            )
+    return tuple(apps)
+
+
+def _modules(checker: _Checker, data: Mapping[str, Any]) -> Mapping[str, Mapping[str, Any]]:
+    modules = checker.optional(data, "modules", dict, {})
+    settings: dict[str, Mapping[str, Any]] = {}
+    for name, value in modules.items():
+        if value is not None and not isinstance(value, dict):
+            raise ConfigError(
+                f"{checker.filename}: 'modules.{name}' must be a mapping of settings "
+                f"(or empty), got {_kind(value)}."
+            )
+        settings[str(name)] = MappingProxyType(dict(value or {}))
+    return MappingProxyType(settings)
+
+
+def _polling(checker: _Checker, data: Any) -> PollingConfig:
+    checker.mapping(data, "polling")
+    checker.only_keys(data, "polling.", {"timeout", "allowed_updates", "drop_pending_updates"})
+    timeout = checker.optional(data, "timeout", (int, float), 10.0, "polling.")
+    if timeout < 0:
+        raise ConfigError(f"{checker.filename}: 'polling.timeout' must be 0 or more seconds, got {timeout!r}.")
+    allowed = checker.optional(data, "allowed_updates", (list, str), "all", "polling.")
+    if isinstance(allowed, str) and allowed != "all":
+        raise ConfigError(
+            f"{checker.filename}: 'polling.allowed_updates' must be 'all' or a list of update kinds, "
+            f"got {allowed!r}."
+        )
+    return PollingConfig(
+        timeout=float(timeout),
+        allowed_updates=None if allowed == "all" else tuple(str(kind) for kind in allowed),
+        drop_pending_updates=checker.optional(data, "drop_pending_updates", bool, False, "polling."),
+    )
+
+
+def _processing(checker: _Checker, data: Any) -> ProcessingConfig:
+    checker.mapping(data, "processing")
+    checker.only_keys(data, "processing.", {"workers"})
+    workers = checker.optional(data, "workers", int, 32, "processing.")
+    if workers < 1:
+        raise ConfigError(f"{checker.filename}: 'processing.workers' must be at least 1, got {workers!r}.")
+    return ProcessingConfig(workers=workers)
+
+
+def _log_level(checker: _Checker, data: Any) -> str:
+    checker.mapping(data, "logging")
+    checker.only_keys(data, "logging.", {"level"})
+    level = checker.optional(data, "level", str, "INFO", "logging.")
+    if level.upper() not in LOG_LEVELS:
+        raise ConfigError(
+            f"{checker.filename}: 'logging.level' is {level!r}; use one of {', '.join(LOG_LEVELS)}."
+        )
+    return level.upper()
+
+
+class _Checker:
+    """Check keys and types, raising ConfigError lines that name the file and key."""
+
+    def __init__(self, filename: str) -> None:
+        self.filename = filename
+
+    def mapping(self, value: Any, key: str) -> None:
+        if not isinstance(value, dict):
+            raise ConfigError(f"{self.filename}: '{key}' must be a mapping of settings, got {_kind(value)}.")
+
+    def only_keys(self, data: Mapping[str, Any], prefix: str, known: set[str]) -> None:
+        for key in data:
+            if key not in known:
+                hint = ", ".join(sorted(known))
+                raise ConfigError(
+                    f"{self.filename}: unknown key '{prefix}{key}'. Remove it or use one of: {hint}."
+                )
+
+    def optional(
+        self, data: Mapping[str, Any], key: str, types: type | tuple[type, ...], default: Any, prefix: str = ""
+    ) -> Any:
+        value = data.get(key)
+        if value is None:
+            return default
+        # bool is an int in Python; a number setting given `yes` is still a mistake.
+        if not isinstance(value, types) or (isinstance(value, bool) and bool not in _as_tuple(types)):
+            raise ConfigError(
+                f"{self.filename}: '{prefix}{key}' must be {_expected(types)}, got {_kind(value)}."
+            )
+        return value
+
+
+def _as_tuple(types: type | tuple[type, ...]) -> tuple[type, ...]:
+    return types if isinstance(types, tuple) else (types,)
+
+
+_TYPE_NAMES = {str: "a string", int: "an integer", float: "a number", bool: "true or false",
+               list: "a list", dict: "a mapping"}
+
+
+def _expected(types: type | tuple[type, ...]) -> str:
+    if float in _as_tuple(types):
+        return "a number"
+    return " or ".join(dict.fromkeys(_TYPE_NAMES[t] for t in _as_tuple(types)))
+
+
+def _kind(value: Any) -> str:
+    """Describe a YAML value for an error message, quoting it."""
+    name = {str: "string", int: "integer", float: "number", bool: "boolean", list: "list",
+            dict: "mapping"}.get(type(value), type(value).__name__)
+    shown = repr(value)
+    return f"{name} {shown if len(shown) <= 40 else shown[:37] + '...'}"

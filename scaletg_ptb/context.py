@@ -1,0 +1,77 @@
+"""What an app can reach while it processes an update: extra sends, the bot, the commands.
+
+The runner sets a context variable around each update; ``asyncio`` tasks and the worker
+threads of plain ``def`` apps both inherit it, so these helpers work from either kind of app.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Mapping
+from contextvars import ContextVar
+from dataclasses import dataclass
+from typing import Any
+
+from .core import Reply, User
+
+
+@dataclass(frozen=True)
+class Runtime:
+    """The running bot as apps see it."""
+
+    send: Callable[[Reply], Awaitable[Any]]
+    loop: asyncio.AbstractEventLoop
+    bot: User
+    commands: Mapping[str, str]
+
+
+current_runtime: ContextVar[Runtime] = ContextVar("scaletg_runtime")
+
+
+def _runtime(helper: str) -> Runtime:
+    try:
+        return current_runtime.get()
+    except LookupError:
+        raise RuntimeError(
+            f"scaletg_ptb.{helper}() works only while an app processes an update "
+            f"(inside process(update))."
+        ) from None
+
+
+def send(reply: Reply, timeout: float | None = 60.0) -> Any:
+    """Send ``reply`` now from a plain ``def`` app and return Telegram's result."""
+    runtime = _runtime("send")
+    try:
+        running = asyncio.get_running_loop()
+    except RuntimeError:
+        running = None
+    if running is runtime.loop:
+        raise RuntimeError(
+            "scaletg_ptb.send() blocks until Telegram answers; in an async app use "
+            "'await scaletg_ptb.send_async(reply)' instead."
+        )
+    future = asyncio.run_coroutine_threadsafe(runtime_send(runtime, reply), runtime.loop)
+    return future.result(timeout)
+
+
+async def send_async(reply: Reply) -> Any:
+    """Send ``reply`` now from an ``async def`` app and return Telegram's result."""
+    return await runtime_send(_runtime("send_async"), reply)
+
+
+async def runtime_send(runtime: Runtime, reply: Reply) -> Any:
+    """Send through ``runtime``; split out so ``send`` can schedule it from a thread."""
+    if not isinstance(reply, Reply):
+        raise TypeError(f"send() takes a scaletg_ptb.Reply, got {type(reply).__name__}.")
+    return await runtime.send(reply)
+
+
+
+def bot_info() -> User:
+    """Return the bot's own user (from getMe)."""
+    return _runtime("bot_info").bot
+
+
+def enabled_commands() -> Mapping[str, str]:
+    """Return command → description for the enabled apps, in config order."""
+    return _runtime("enabled_commands").commands
