@@ -1,0 +1,229 @@
+"""The ``Emulator`` facade: a Bot API server on 127.0.0.1 in a daemon thread, and test helpers."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Callable
+from types import TracebackType
+from typing import Any
+
+from .calls import Call, CallLog, Event, EventBus
+from .faults import Fault, FaultTable
+from .http import HttpServer
+from .media import FileStore
+from .methods import BotApi
+from .router import Router
+from .state import World
+from .updates import UpdateQueue
+from .users import UserActions
+
+Json = dict[str, Any]
+
+
+class Emulator:
+    """A fake Telegram Bot API over real HTTP; every method is thread-safe."""
+
+    def __init__(
+        self,
+        token: str = "123456:TEST-TOKEN",
+        bot_username: str = "ScaleTGBot",
+        bot_first_name: str = "ScaleTG",
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        call_log_limit: int | None = 100_000,
+    ) -> None:
+        bot_id, colon, secret = token.partition(":")
+        if not (bot_id.isdigit() and colon and secret):
+            raise ValueError(f"token {token!r} is not shaped like a bot token: use '<bot id>:<secret>'")
+        self.token = token
+        self.host = host
+        self.port = port
+        self.bot_user: Json = {
+            "id": int(bot_id), "is_bot": True, "first_name": bot_first_name, "username": bot_username,
+            "can_join_groups": True, "can_read_all_group_messages": False,
+            "supports_inline_queries": False, "can_connect_to_business": False, "has_main_web_app": False,
+        }  # fmt: skip
+        self._world = World(self.bot_user)
+        self._updates = UpdateQueue(self._world.cond)
+        self._log = CallLog(self._world.cond, call_log_limit)
+        self._events = EventBus()
+        self._faults = FaultTable()
+        files = FileStore()
+        self._users = UserActions(self._world, self._updates, files)
+        self._router = Router(token, BotApi(self._world, self._updates, files, self._events), self._faults, self._log)
+        self._thread: threading.Thread | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    # -- lifecycle -------------------------------------------------------------------------
+
+    def start(self) -> Emulator:
+        """Bind the port and serve from a daemon thread; return self."""
+        if self._thread is not None:
+            raise RuntimeError("the emulator is already running")
+        started = threading.Event()
+        failure: list[BaseException] = []
+        self._thread = threading.Thread(target=self._serve, args=(started, failure), name="bot-api-emulator", daemon=True)
+        self._thread.start()
+        started.wait()
+        if failure:
+            self._thread.join()
+            self._thread = None
+            raise failure[0]
+        return self
+
+    def _serve(self, started: threading.Event, failure: list[BaseException]) -> None:
+        loop = self._loop = asyncio.new_event_loop()
+        asyncio.set_event_loop(loop)
+        server = HttpServer(self._router)
+        try:
+            try:
+                self.port = loop.run_until_complete(server.start(self.host, self.port))
+            except BaseException as err:  # e.g. port in use: re-raised by start()
+                failure.append(err)
+                return
+            self._updates.attach(loop)
+            started.set()
+            loop.run_forever()
+            loop.run_until_complete(server.close())
+            pending = asyncio.all_tasks(loop)
+            for task in pending:
+                task.cancel()
+            if pending:
+                loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
+        finally:
+            self._updates.attach(None)
+            asyncio.set_event_loop(None)
+            loop.close()
+            started.set()
+
+    def stop(self) -> None:
+        """Close every connection and stop the server thread; idempotent."""
+        thread, loop = self._thread, self._loop
+        if thread is None or loop is None:
+            return
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join()
+        self._thread = self._loop = None
+
+    def __enter__(self) -> Emulator:
+        return self if self._thread is not None else self.start()
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+        self.stop()
+
+    @property
+    def base_url(self) -> str:
+        """The URL to give PTB's ``base_url`` (PTB appends the token)."""
+        if self._thread is None:
+            raise RuntimeError("start() the emulator first: its port is chosen when it binds")
+        return f"http://{self.host}:{self.port}/bot"
+
+    # -- the world -------------------------------------------------------------------------
+
+    def create_user(
+        self, first_name: str = "Alice", username: str | None = "alice",
+        last_name: str | None = None, language_code: str | None = "en",
+    ) -> Json:  # fmt: skip
+        """Create a user; ids auto-increment."""
+        return self._world.create_user(first_name, username, last_name, language_code)
+
+    def private_chat(self, user: Json) -> Json:
+        """Return the private chat between ``user`` and the bot (id == user id)."""
+        return self._world.private_chat(user)
+
+    def create_group(self, title: str = "Test group", supergroup: bool = False, username: str | None = None) -> Json:
+        """Create a group or supergroup (negative id)."""
+        return self._world.create_group(title, supergroup, username)
+
+    def user_says(self, user: Json, chat: Json, text: str, **extra_message_fields: Any) -> Json:
+        """Have ``user`` send ``text`` in ``chat``; return the message."""
+        return self._users.says(user, chat, text, extra_message_fields)
+
+    def user_edits(self, user: Json, message: Json, new_text: str) -> Json:
+        """Have ``user`` edit one of their messages; return the edited message."""
+        return self._users.edits(user, message, new_text)
+
+    def user_sends_photo(self, user: Json, chat: Json, caption: str | None = None) -> Json:
+        """Have ``user`` send a photo; return the message."""
+        return self._users.sends_photo(user, chat, caption)
+
+    def press_button(self, user: Json, message: Json, data: str | None = None, *, text: str | None = None) -> Json:
+        """Press an inline button of a bot message; return the callback query."""
+        return self._users.presses(user, message, data, text)
+
+    def inject_update(self, payload: Json, kind: str = "message") -> Json:
+        """Queue ``{kind: payload}`` with the next update_id; return the update."""
+        return self._updates.put({kind: payload})
+
+    def inject_raw_update(self, raw: Json) -> Json:
+        """Queue ``raw`` as is, assigning update_id only if it lacks one; return it."""
+        return self._updates.put(dict(raw))
+
+    # -- observing the bot -----------------------------------------------------------------
+
+    def history(self, chat_id: int) -> list[Json]:
+        """Return the chat's messages, user's and bot's, in order."""
+        return self._world.history(chat_id)
+
+    def bot_messages(self, chat_id: int) -> list[Json]:
+        """Return only the bot's messages in the chat."""
+        return self._world.bot_messages(chat_id)
+
+    @property
+    def calls(self) -> list[Call]:
+        """Return every API request so far, oldest first."""
+        return self._log.all()
+
+    @property
+    def commands(self) -> list[Json]:
+        """Return the commands last set for the default scope and no language."""
+        with self._world.cond:
+            return list(self._world.commands.get(("default", ""), []))
+
+    @property
+    def callback_answers(self) -> dict[str, Json]:
+        """Return answerCallbackQuery's text/show_alert/url by callback query id."""
+        with self._world.cond:
+            return dict(self._world.callback_answers)
+
+    def wait_for_bot_messages(self, chat_id: int, count: int, timeout: float = 5.0) -> list[Json]:
+        """Wait until the chat holds ``count`` bot messages; return all the bot's messages."""
+        return self._world.wait_for_bot_messages(chat_id, count, timeout)
+
+    def wait_for_call(
+        self, method: str | None, timeout: float = 5.0, predicate: Callable[[Call], bool] | None = None
+    ) -> Call:
+        """Return the oldest matching call not returned before, waiting for it."""
+        return self._log.wait_for(method, timeout, predicate)
+
+    def wait_until_confirmed(self, timeout: float = 5.0) -> None:
+        """Wait until the bot confirmed (via offset) every queued update."""
+        self._updates.wait_confirmed(timeout)
+
+    def pending_update_count(self) -> int:
+        """Return how many updates the bot has not confirmed yet."""
+        return self._updates.pending()
+
+    def subscribe(self, callback: Callable[[Event], None]) -> Callable[[], None]:
+        """Call ``callback(event)`` from the server thread on every bot action; return unsubscribe."""
+        return self._events.subscribe(callback)
+
+    # -- misbehaving -----------------------------------------------------------------------
+
+    def revoke_token(self) -> None:
+        """Answer every request from now on with 401 Unauthorized."""
+        self._router.revoked = True
+
+    def inject_fault(
+        self, method: str | None = "sendMessage", *, status: int | None = None, retry_after: int | None = None,
+        delay: float | None = None, drop: bool = False, times: int | None = 1, description: str | None = None,
+    ) -> Fault:  # fmt: skip
+        """Make the next ``times`` requests of ``method`` (None or "*": any) fail, stall or drop."""
+        method = None if method == "*" else method
+        return self._faults.add(Fault(method, status, retry_after, delay, drop, times, description))
+
+    def clear_faults(self) -> None:
+        """Disarm every injected fault."""
+        self._faults.clear()

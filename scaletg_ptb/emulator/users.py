@@ -1,0 +1,105 @@
+"""What the emulated users do: write, edit, send photos, press buttons; each makes an update."""
+
+from __future__ import annotations
+
+import copy
+import time
+from typing import Any
+
+from .entities import detect
+from .media import FileStore
+from .state import World
+from .updates import UpdateQueue
+
+Json = dict[str, Any]
+
+_USER_PHOTO_BYTES = 54_321  # a plausible size for the photos users "send"
+
+
+class UserActions:
+    """Turn user actions into stored messages and queued updates; thread-safe."""
+
+    def __init__(self, world: World, updates: UpdateQueue, files: FileStore) -> None:
+        self.world, self.updates, self.files = world, updates, files
+
+    def _sender(self, user: Json) -> Json:
+        stored = self.world.users.get(user.get("id"))  # type: ignore[arg-type]
+        if stored is None:
+            raise ValueError(f"unknown user {user!r}: create it with create_user()")
+        return stored
+
+    def _chat_of(self, sender: Json, chat: Json) -> Json:
+        stored = self.world.find_chat(chat.get("id"))  # type: ignore[arg-type]
+        if stored is None:
+            raise ValueError(f"unknown chat {chat!r}: create it with private_chat() or create_group()")
+        if stored["type"] == "private" and stored["id"] != sender["id"]:
+            raise ValueError(f"user {sender['id']} cannot write in the private chat of user {stored['id']}")
+        return stored
+
+    def _post(self, sender: Json, chat: Json, fields: Json, kind: str = "message") -> Json:
+        message = self.world.add_message(self._chat_of(sender, chat), sender, fields)
+        self.updates.put({kind: message})
+        return copy.deepcopy(message)
+
+    def says(self, user: Json, chat: Json, text: str, extra: Json) -> Json:
+        """Send a text message; entities are detected unless ``extra`` gives them."""
+        fields: Json = {"text": text}
+        entities = detect(text)
+        if entities:
+            fields["entities"] = entities
+        fields.update(extra)
+        return self._post(self._sender(user), chat, fields)
+
+    def sends_photo(self, user: Json, chat: Json, caption: str | None) -> Json:
+        """Send a photo (a fresh file id, sizes like Telegram's) with an optional caption."""
+        fields: Json = {"photo": self.files.new_photo(_USER_PHOTO_BYTES)}
+        if caption:
+            fields["caption"] = caption
+            entities = detect(caption)
+            if entities:
+                fields["caption_entities"] = entities
+        return self._post(self._sender(user), chat, fields)
+
+    def _current(self, message: Json) -> Json:
+        stored = self.world.message(message["chat"]["id"], message["message_id"])
+        if stored is None:
+            raise ValueError(f"message {message['message_id']} of chat {message['chat']['id']} no longer exists")
+        return stored
+
+    def edits(self, user: Json, message: Json, new_text: str) -> Json:
+        """Edit one of the user's text messages; queue an ``edited_message`` update."""
+        sender = self._sender(user)
+        with self.world.cond:
+            stored = self._current(message)
+            if stored["from"]["id"] != sender["id"]:
+                raise ValueError(f"user {sender['id']} cannot edit message {stored['message_id']} of someone else")
+            edited = {k: v for k, v in stored.items() if k != "entities"}
+            edited.update(text=new_text, edit_date=int(time.time()))
+            entities = detect(new_text)
+            if entities:
+                edited["entities"] = entities
+            self.world.replace_message(edited)
+        self.updates.put({"edited_message": edited})
+        return copy.deepcopy(edited)
+
+    def presses(self, user: Json, message: Json, data: str | None, text: str | None) -> Json:
+        """Press an inline button (by callback_data and/or text); queue a ``callback_query``."""
+        if data is None and text is None:
+            raise TypeError("press_button() needs the button's data or its text")
+        sender = self._sender(user)
+        stored = self._current(message)
+        buttons = [b for row in stored.get("reply_markup", {}).get("inline_keyboard", []) for b in row]
+        for button in buttons:
+            if (data is None or button.get("callback_data") == data) and (text is None or button.get("text") == text):
+                if "callback_data" not in button:
+                    kind = next((k for k in button if k != "text"), "?")
+                    raise ValueError(f"button {button['text']!r} is a {kind} button, not a callback button")
+                query = self.world.new_callback_query(sender, stored, button["callback_data"])
+                self.updates.put({"callback_query": query})
+                return copy.deepcopy(query)
+        wanted = " and ".join(f"{k}={v!r}" for k, v in (("data", data), ("text", text)) if v is not None)
+        listed = ", ".join(f"{b.get('text')!r} (data={b.get('callback_data')!r})" for b in buttons) or "none"
+        raise ValueError(
+            f"no button with {wanted} in message {stored['message_id']} of chat {stored['chat']['id']}; "
+            f"its buttons: {listed}"
+        )
