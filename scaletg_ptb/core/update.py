@@ -7,7 +7,7 @@ from typing import Any
 
 from ._frozen import freeze_mapping
 from ._schema import KIND_TYPES
-from .objects import TelegramObject, _init
+from .objects import TelegramObject, _init, wrap
 from .views import Chat, Message, User
 
 # Which field of each kind's payload holds the chat / the user, as PTB's Update.effective_*.
@@ -78,29 +78,27 @@ class Update(TelegramObject):
     @property
     def effective_chat(self) -> Chat | None:
         """Return the chat the update happened in, None if it has none (e.g. inline_query)."""
-        chat = self._follow(_CHAT_OF, ("chat",))
-        return chat if isinstance(chat, Chat) else None
+        return _as(Chat, self._follow(_CHAT_OF, ("chat",)))
 
     @property
     def effective_user(self) -> User | None:
         """Return the user who caused the update, if any (e.g. a callback query's from)."""
         for path in self._paths(_USER_OF, ("from",), ("user",)):
-            user = self._walk(path)
-            if isinstance(user, User):
+            user = _as(User, self._walk(path))
+            if user is not None:
                 return user
         return None
 
     @property
     def effective_message(self) -> Message | None:
-        """Return the update's message (also a callback query's, if still accessible)."""
+        """Return the update's message, also a callback query's (even an inaccessible one)."""
         kind = self.type
         if kind in _MESSAGE_KINDS:
             message = self.payload
         elif kind == "callback_query":
+            # Like PTB 22 at runtime: an inaccessible message (date 0: only chat and message_id)
+            # is still returned, so respond() keeps working on old buttons.
             message = self._walk(("message",))
-            # Telegram marks a message the bot can no longer access with date 0; PTB skips it.
-            if isinstance(message, Message) and message.raw.get("date") == 0:
-                return None
         else:
             return None
         return message if isinstance(message, Message) else None
@@ -127,3 +125,12 @@ class Update(TelegramObject):
                 return None
             value = value[name]
         return value
+
+
+def _as(cls: type[TelegramObject], value: Any) -> Any:
+    """Return `value` as a view of `cls`, None if it is no object at all."""
+    if isinstance(value, cls):
+        return value
+    if type(value) is TelegramObject:  # an undocumented (newer) kind's chat/from: a guess
+        return wrap(value.raw, cls._api_types[0])  # type: ignore[arg-type]
+    return None
