@@ -58,6 +58,10 @@ def _int(value: str) -> object:
     try:
         return int(value)
     except ValueError:
+        pass
+    try:
+        return float(value)  # a fractional getUpdates timeout; integer() rejects it elsewhere
+    except ValueError:
         return value
 
 

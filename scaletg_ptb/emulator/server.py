@@ -202,6 +202,10 @@ class Emulator:
         """Wait until the bot confirmed (via offset) every queued update."""
         self._updates.wait_confirmed(timeout)
 
+    def wait_for_long_poll(self, timeout: float = 5.0) -> None:
+        """Wait until a getUpdates long poll is parked waiting for updates."""
+        self._updates.wait_parked(timeout)
+
     def pending_update_count(self) -> int:
         """Return how many updates the bot has not confirmed yet."""
         return self._updates.pending()

@@ -32,11 +32,12 @@ class Conflict(Exception):
 
 
 class _Poll:
-    __slots__ = ("event", "terminated")
+    __slots__ = ("event", "terminated", "parked")
 
     def __init__(self) -> None:
         self.event = asyncio.Event()
         self.terminated = False
+        self.parked = False  # waiting for an update, as opposed to being answered
 
 
 def update_kind(update: dict[str, object]) -> str | None:
@@ -165,15 +166,29 @@ class UpdateQueue:
                 remaining = deadline - loop.time()
                 if batch or remaining <= 0:
                     return batch
+                self._park(poll, True)
                 try:
                     async with asyncio.timeout(remaining):
                         await poll.event.wait()
                 except TimeoutError:
                     pass
+                finally:
+                    self._park(poll, False)
         finally:
             with self._cond:
                 if self._poll is poll:
                     self._poll = None
+
+    def _park(self, poll: _Poll, parked: bool) -> None:
+        with self._cond:
+            poll.parked = parked
+            self._cond.notify_all()
+
+    def wait_parked(self, timeout: float) -> None:
+        """Block until a getUpdates long poll is waiting for updates; AssertionError on timeout."""
+        with self._cond:
+            if not self._cond.wait_for(lambda: self._poll is not None and self._poll.parked, timeout):
+                raise AssertionError(f"no getUpdates long poll was waiting within {timeout}s")
 
     def _wake(self) -> None:
         """Wake the waiting poll, from whichever thread put the update (lock held)."""
