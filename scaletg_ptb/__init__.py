@@ -1,1 +1,35 @@
-"""ScaleTG apps on python-telegram-bot long polling."""
+"""ScaleTG apps on python-telegram-bot long polling.
+
+The public API: the read-only update views and ``Reply`` that apps use, the helpers an app
+may call while it runs, and the pieces ``bot.py`` puts together.
+"""
+
+from .adapter import build_application
+from .config import Config, load_config
+from .context import bot_info, enabled_commands, send, send_async
+from .core import CallbackQuery, Chat, InvalidReplyError, Message, Reply, TelegramObject, Update, User
+from .errors import ConfigError
+from .logs import Redactor, configure_logging
+from .registry import Registry
+
+__all__ = [
+    "CallbackQuery",
+    "Chat",
+    "Config",
+    "ConfigError",
+    "InvalidReplyError",
+    "Message",
+    "Redactor",
+    "Registry",
+    "Reply",
+    "TelegramObject",
+    "Update",
+    "User",
+    "bot_info",
+    "build_application",
+    "configure_logging",
+    "enabled_commands",
+    "load_config",
+    "send",
+    "send_async",
+]

@@ -1,0 +1,1 @@
+"""Apps: packages whose app.py defines process(update); enable them in config.yaml."""

@@ -1,0 +1,1 @@
+"""Modules: helper packages that give apps extra functionality (they never answer updates)."""

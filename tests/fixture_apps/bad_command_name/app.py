@@ -1,0 +1,5 @@
+COMMANDS = {"Start!": "Greet"}
+
+
+def process(update):
+    return None

@@ -1,0 +1,5 @@
+COMMANDS = ["start"]
+
+
+def process(update):
+    return None

@@ -1,0 +1,2 @@
+def process(update, context):
+    return None

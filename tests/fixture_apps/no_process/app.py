@@ -1,0 +1,5 @@
+"""An app that forgot to define process()."""
+
+
+def handle(update):
+    return None

@@ -1,0 +1,2 @@
+def process(update)
+    return None

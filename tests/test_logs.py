@@ -1,0 +1,51 @@
+import io
+import logging
+
+import pytest
+
+from scaletg_ptb.logs import Redactor, configure_logging
+
+TOKEN = "123456:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"
+SECRET = TOKEN.split(":")[1]
+
+
+@pytest.fixture
+def output():
+    stream = io.StringIO()
+    handler = configure_logging("DEBUG", Redactor([TOKEN]), stream)
+    yield stream
+    logging.getLogger().removeHandler(handler)
+
+
+@pytest.mark.parametrize("text, expected", [
+    (f"https://api.telegram.org/bot{TOKEN}/getMe", "https://api.telegram.org/bot123456:***/getMe"),
+    (f"bot123456%3A{SECRET}/getUpdates", "bot123456:***/getUpdates"),
+    (f"the secret {SECRET} alone", "the secret *** alone"),
+    ("nothing secret", "nothing secret"),
+])
+def test_redactor_hides_every_form_of_the_token(text, expected):
+    assert Redactor([TOKEN])(text) == expected
+
+
+def test_every_logger_and_traceback_is_redacted_at_debug(output):
+    logging.getLogger("httpx").info('HTTP Request: POST https://api.telegram.org/bot%s/getUpdates "HTTP/1.1 200 OK"', TOKEN)
+    logging.getLogger("telegram.Bot").debug("Calling Bot API endpoint `getMe` with parameters `{}` on %s", TOKEN)
+    try:
+        raise RuntimeError(f"request to /bot{TOKEN}/sendMessage failed")
+    except RuntimeError:
+        logging.getLogger("scaletg_ptb").exception("send failed")
+    text = output.getvalue()
+    assert SECRET not in text
+    assert text.count("123456:***") == 3
+    assert "RuntimeError: request to /bot123456:***/sendMessage failed" in text
+
+
+def test_handlers_added_later_also_get_redacted_records(output):
+    late = io.StringIO()
+    handler = logging.StreamHandler(late)
+    logging.getLogger().addHandler(handler)
+    try:
+        logging.getLogger("any").warning("token=%s", TOKEN)
+    finally:
+        logging.getLogger().removeHandler(handler)
+    assert late.getvalue() == "token=123456:***\n"
