@@ -33,6 +33,26 @@ class ScaleBot(ExtBot[None]):
         super()._warn(message, category=category, stacklevel=stacklevel + 1)
 
 
+class ScaleApplication(Application):  # type: ignore[type-arg]
+    """PTB's Application that starts and stops the adapter with itself.
+
+    ``initialize``/``shutdown`` run both under ``run_polling`` and under ``async with
+    application``, unlike ``post_init``, so tests and the sandbox get the same lifecycle.
+    """
+
+    def __init__(self, *, adapter: Adapter, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.adapter = adapter
+
+    async def initialize(self) -> None:
+        await super().initialize()  # calls getMe, so the bot knows its username
+        await self.adapter.start(self.bot)
+
+    async def shutdown(self) -> None:
+        await self.adapter.stop()
+        await super().shutdown()
+
+
 class Adapter:
     """Own the dispatcher and its worker pool for the lifetime of one Application."""
 
@@ -42,9 +62,10 @@ class Adapter:
         self.dispatcher: Dispatcher | None = None
         self.executor: ThreadPoolExecutor | None = None
 
-    async def start(self, application: Application) -> None:  # type: ignore[type-arg]
-        """Create the worker pool and the dispatcher once the bot knows who it is (post_init)."""
-        bot = application.bot
+    async def start(self, bot: ExtBot[None]) -> None:
+        """Create the worker pool and the dispatcher once the bot knows who it is."""
+        if self.dispatcher is not None:
+            return
 
         async def send(reply: Reply) -> Any:
             return await send_reply(bot, reply)
@@ -55,11 +76,12 @@ class Adapter:
         self.dispatcher = Dispatcher(self.registry, runtime, self.executor)
         log.info("Bot @%s is up with apps: %s", bot.username, ", ".join(a.name for a in self.registry.apps))
 
-    async def stop(self, application: Application) -> None:  # type: ignore[type-arg]
-        """Let running app calls finish, then free the worker pool (post_shutdown)."""
+    async def stop(self) -> None:
+        """Let running app calls finish, then free the worker pool."""
         if self.executor is not None:
             await asyncio.to_thread(self.executor.shutdown, wait=True)
             self.executor = None
+            self.dispatcher = None
 
     async def handle(self, update: telegram.Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Turn PTB's update into ScaleTG's view and run the apps over it."""
@@ -67,7 +89,7 @@ class Adapter:
         await self.dispatcher.dispatch(Update(update.to_dict()))
 
 
-def build_application(config: Config, registry: Registry) -> Application:  # type: ignore[type-arg]
+def build_application(config: Config, registry: Registry) -> ScaleApplication:
     """Build PTB's Application with one catch-all handler that feeds the ScaleTG adapter."""
     adapter = Adapter(config, registry)
     pool_size = max(8, min(config.processing.workers, 256))
@@ -79,9 +101,8 @@ def build_application(config: Config, registry: Registry) -> Application:  # typ
     )
     application = (
         ApplicationBuilder()
+        .application_class(ScaleApplication, kwargs={"adapter": adapter})
         .bot(bot)
-        .post_init(adapter.start)
-        .post_shutdown(adapter.stop)
         .build()
     )
     application.add_handler(TypeHandler(telegram.Update, adapter.handle))
