@@ -74,7 +74,11 @@ class Adapter:
         runtime = Runtime(send=send, loop=asyncio.get_running_loop(), bot=User(bot.bot.to_dict()),
                           commands=self.registry.commands())
         self.dispatcher = Dispatcher(self.registry, runtime, self.executor)
-        log.info("Bot @%s is up with apps: %s", bot.username, ", ".join(a.name for a in self.registry.apps))
+        log.info("Bot @%s is up with apps: %s", bot.username,
+                 ", ".join(a.name for a in self.registry.apps) or "(none: it will answer nothing)")
+        for command, first, later in self.registry.command_clashes():
+            log.warning("Command /%s is declared by both '%s' and '%s'; /help lists the one of '%s'.",
+                        command, first, later, first)
 
     async def stop(self) -> None:
         """Let running app calls finish, then free the worker pool."""

@@ -1,0 +1,69 @@
+"""Replies go out through PTB's Bot.do_api_request, files as multipart uploads (real HTTP)."""
+
+import asyncio
+import io
+import warnings
+from pathlib import Path
+
+import pytest
+
+from scaletg_ptb import Message, Reply
+from scaletg_ptb.adapter import ScaleBot
+from scaletg_ptb.emulator import Emulator
+from scaletg_ptb.sending import send_reply
+
+
+@pytest.fixture
+def emu():
+    with Emulator() as emulator:
+        yield emulator
+
+
+def send_all(emu: Emulator, *replies: Reply):
+    async def main():
+        async with ScaleBot(emu.token, base_url=emu.base_url) as bot:
+            return [await send_reply(bot, reply) for reply in replies]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # ScaleBot must not warn about do_api_request
+        return asyncio.run(main())
+
+
+def test_a_sent_message_comes_back_as_a_message_view(emu):
+    chat = emu.private_chat(emu.create_user("Ann"))
+    keyboard = {"inline_keyboard": [[{"text": "OK", "callback_data": "ok"}]]}
+    [message] = send_all(emu, Reply("sendMessage", chat_id=chat["id"], text="hi", reply_markup=keyboard))
+    assert isinstance(message, Message)
+    assert (message.text, message.chat.id, message.reply_markup.inline_keyboard[0][0].text) == ("hi", chat["id"], "OK")
+
+
+def test_non_message_results_come_back_raw(emu):
+    chat = emu.private_chat(emu.create_user("Ann"))
+    assert send_all(emu, Reply("sendChatAction", chat_id=chat["id"], action="typing")) == [True]
+
+
+@pytest.mark.parametrize("make_file, expected_name", [
+    (lambda path: path, "cat.jpg"),
+    (lambda path: path.read_bytes(), None),
+    (lambda path: io.BytesIO(path.read_bytes()), None),
+])
+def test_local_files_are_uploaded(emu, tmp_path, make_file, expected_name):
+    path = tmp_path / "cat.jpg"
+    path.write_bytes(b"\xff\xd8" + b"x" * 1000)
+    chat = emu.private_chat(emu.create_user("Ann"))
+    [message] = send_all(emu, Reply("sendPhoto", chat_id=chat["id"], photo=make_file(path), caption="A cat"))
+    call = emu.wait_for_call("sendPhoto")
+    filename, size = call.files["photo"]
+    assert size == 1002
+    if expected_name:
+        assert filename == expected_name
+    assert message.caption == "A cat" and message.photo
+
+
+def test_document_reply_built_by_the_helper(emu, tmp_path):
+    path = tmp_path / "report.txt"
+    path.write_text("numbers")
+    user = emu.create_user("Ann")
+    incoming = Message(emu.user_says(user, emu.private_chat(user), "report please"))
+    [sent] = send_all(emu, incoming.respond_document(path, caption="Here", reply=True))
+    assert sent.document.file_name == "report.txt"
+    assert sent.reply_to_message.message_id == incoming.message_id
