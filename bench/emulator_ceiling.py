@@ -41,7 +41,9 @@ async def _read(reader: asyncio.StreamReader) -> tuple[int, bytes]:
     return status, await reader.readexactly(length)
 
 
-async def _connection(port: int, scenario: str, chat_id: int, deadline: float, latencies: list[float]) -> tuple[int, int, int]:
+async def _connection(
+    port: int, scenario: str, chat_id: int, deadline: float, latencies: list[float]
+) -> tuple[int, int, int]:
     """Run one keep-alive connection until the deadline; return (requests, errors, updates)."""
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
     requests = errors = updates = 0
@@ -49,7 +51,9 @@ async def _connection(port: int, scenario: str, chat_id: int, deadline: float, l
     fixed = {
         "getMe": http_post("getMe", {}),
         "getUpdates-1": http_post("getUpdates", {"limit": "1", "timeout": "0"}),
-        "sendMessage": http_post("sendMessage", {"chat_id": str(chat_id), "text": "Hello from the benchmark!"}),
+        "sendMessage": http_post(
+            "sendMessage", {"chat_id": str(chat_id), "text": "Hello from the benchmark!"}
+        ),
     }.get(scenario)
     try:
         while time.perf_counter() < deadline:
@@ -87,12 +91,14 @@ def _client(port: int, scenario: str, chat_id: int, connections: int, seconds: f
         latencies.sort()
         p50 = latencies[len(latencies) // 2] if latencies else 0.0
         p99 = latencies[int(len(latencies) * 0.99)] if latencies else 0.0
-        out.put((elapsed, *map(sum, zip(*results)), p50, p99))
+        out.put((elapsed, *map(sum, zip(*results, strict=True)), p50, p99))
 
     asyncio.run(run())
 
 
-def measure(emu: Emulator, scenario: str, chat_id: int, connections: int, seconds: float) -> tuple[float, ...]:
+def measure(
+    emu: Emulator, scenario: str, chat_id: int, connections: int, seconds: float
+) -> tuple[float, ...]:
     """Run one scenario in a client process; return (elapsed, requests, errors, updates, p50, p99)."""
     ctx = mp.get_context("spawn")
     out: mp.Queue = ctx.Queue()
@@ -104,10 +110,14 @@ def measure(emu: Emulator, scenario: str, chat_id: int, connections: int, second
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--seconds", type=float, default=2.0, help="duration of each scenario")
     parser.add_argument("--connections", type=int, default=8, help="concurrent keep-alive connections")
-    parser.add_argument("--preload", type=int, default=200_000, help="updates queued for getUpdates limit=100")
+    parser.add_argument(
+        "--preload", type=int, default=200_000, help="updates queued for getUpdates limit=100"
+    )
     args = parser.parse_args()
 
     rows = []
@@ -125,10 +135,13 @@ def main() -> None:
         for n in range(args.preload):
             emu.user_says(user, chat, f"update {n}")
         preload_rate = args.preload / (time.perf_counter() - started)
-        rows.append(("getUpdates-100+offset", 1, *measure(emu, "getUpdates-100", chat["id"], 1, args.seconds)))
+        rows.append(
+            ("getUpdates-100+offset", 1, *measure(emu, "getUpdates-100", chat["id"], 1, args.seconds))
+        )
 
     print(f"\nBot API emulator ceiling ({args.seconds:g} s per scenario, client in a separate process)\n")
-    print(f"{'scenario':<24}{'conns':>6}{'requests':>10}{'req/s':>10}{'updates/s':>11}{'p50 ms':>8}{'p99 ms':>8}{'errors':>8}")
+    columns = ("conns", 6), ("requests", 10), ("req/s", 10), ("updates/s", 11), ("p50 ms", 8), ("p99 ms", 8)
+    print(f"{'scenario':<24}" + "".join(f"{name:>{width}}" for name, width in columns) + f"{'errors':>8}")
     for name, conns, elapsed, requests, errors, updates, p50, p99 in rows:
         per_update = f"{updates / elapsed:,.0f}" if updates else "-"
         print(

@@ -47,9 +47,7 @@ class CallLog:
         with self._cond:
             return list(self._calls)
 
-    def wait_for(
-        self, method: str | None, timeout: float, predicate: Callable[[Call], bool] | None
-    ) -> Call:
+    def wait_for(self, method: str | None, timeout: float, predicate: Callable[[Call], bool] | None) -> Call:
         """Return the oldest matching call no earlier wait_for returned, waiting for one."""
         found: list[Call] = []
 

@@ -51,13 +51,17 @@ def inline_markup(p: Params) -> Json | None:
     if rows is None:
         return None  # a reply keyboard or its removal: not part of the Message
     if not isinstance(rows, list) or not all(isinstance(row, list) for row in rows):
-        raise bad_request("field \"inline_keyboard\" of the InlineKeyboardMarkup must be an Array of Arrays")
+        raise bad_request('field "inline_keyboard" of the InlineKeyboardMarkup must be an Array of Arrays')
     for row in rows:
         for button in row:
             if not isinstance(button, dict) or not isinstance(button.get("text"), str):
-                raise bad_request("can't parse inline keyboard button: InlineKeyboardButton must be an Object")
+                raise bad_request(
+                    "can't parse inline keyboard button: InlineKeyboardButton must be an Object"
+                )
             if not _BUTTON_ACTIONS & button.keys():
-                raise bad_request("can't parse inline keyboard button: Text buttons are unallowed in the inline keyboard")
+                raise bad_request(
+                    "can't parse inline keyboard button: Text buttons are unallowed in the inline keyboard"
+                )
             data = button.get("callback_data")
             if data is not None and not 1 <= len(str(data).encode()) <= 64:
                 raise bad_request("BUTTON_DATA_INVALID")

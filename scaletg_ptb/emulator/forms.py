@@ -30,7 +30,9 @@ def header_params(value: str) -> tuple[str, dict[str, str]]:
     params = {}
     for match in _PARAM.finditer(";" + rest):
         quoted, bare = match.group(2), match.group(3)
-        params[match.group(1).lower()] = re.sub(r"\\(.)", r"\1", quoted) if quoted is not None else bare.strip()
+        params[match.group(1).lower()] = (
+            re.sub(r"\\(.)", r"\1", quoted) if quoted is not None else bare.strip()
+        )
     return main.strip().lower(), params
 
 
@@ -84,9 +86,9 @@ def parse_multipart(body: bytes, boundary: bytes) -> tuple[dict[str, object], di
             raise FormError("malformed multipart part")
         headers = {}
         for line in head.decode("utf-8", "replace").split("\r\n"):
-            name, colon, value = line.partition(":")
+            key, colon, value = line.partition(":")
             if colon:
-                headers[name.strip().lower()] = value.strip()
+                headers[key.strip().lower()] = value.strip()
         _, disposition = header_params(headers.get("content-disposition", ""))
         name = disposition.get("name")
         if name is None:

@@ -12,7 +12,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 from .forms import Upload
-from .params import bad_request
+from .params import ApiError, bad_request
 
 Json = dict[str, Any]
 
@@ -26,7 +26,8 @@ class FileStore:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._counter = itertools.count(1)
-        self._files: dict[str, tuple[str, Any]] = {}  # file_id -> (kind, photo sizes or document)
+        self._photos: dict[str, list[Json]] = {}  # any size's file_id -> all sizes
+        self._documents: dict[str, Json] = {}
 
     def _ids(self, prefix: str) -> tuple[str, str]:
         n = next(self._counter)
@@ -34,7 +35,7 @@ class FileStore:
 
     def new_photo(self, size: int) -> list[Json]:
         """Register a photo of ``size`` bytes; return its PhotoSize list, smallest first."""
-        sizes = []
+        sizes: list[Json] = []
         for width, height, share in _PHOTO_SIZES:
             file_id, unique_id = self._ids("AgAC")
             sizes.append(
@@ -43,7 +44,7 @@ class FileStore:
             )  # fmt: skip
         with self._lock:
             for photo_size in sizes:
-                self._files[photo_size["file_id"]] = ("photo", sizes)
+                self._photos[photo_size["file_id"]] = sizes
         return sizes
 
     def new_document(self, file_name: str, mime_type: str, size: int) -> Json:
@@ -54,7 +55,7 @@ class FileStore:
             "file_id": file_id, "file_unique_id": unique_id, "file_size": size,
         }  # fmt: skip
         with self._lock:
-            self._files[file_id] = ("document", document)
+            self._documents[file_id] = document
         return document
 
     def _source(self, field: str, value: object, files: dict[str, Upload]) -> Upload | str:
@@ -70,14 +71,13 @@ class FileStore:
             raise bad_request(f"{field} is required")
         return value
 
-    def _known(self, value: str, kind: str) -> Any:
+    def _unknown(self, value: str, kind: str) -> ApiError:
+        """Return the error for a file_id that is not a known file of ``kind``."""
         with self._lock:
-            found = self._files.get(value)
-        if found is None:
-            raise bad_request("wrong file identifier/HTTP URL specified")
-        if found[0] != kind:
-            raise bad_request(f"can't use file of type {found[0].title()} as {kind.title()}")
-        return found[1]
+            other = "Photo" if value in self._photos else "Document" if value in self._documents else None
+        if other is None:
+            return bad_request("wrong file identifier/HTTP URL specified")
+        return bad_request(f"can't use file of type {other} as {kind}")
 
     def photo(self, value: object, files: dict[str, Upload]) -> list[Json]:
         """Resolve sendPhoto's ``photo`` into PhotoSize dicts."""
@@ -88,7 +88,11 @@ class FileStore:
             return self.new_photo(len(source.data))
         if _is_url(source):
             return self.new_photo(0)  # the emulator never fetches URLs: the size is unknown
-        return self._known(source, "photo")
+        with self._lock:
+            sizes = self._photos.get(source)
+        if sizes is None:
+            raise self._unknown(source, "Photo")
+        return sizes
 
     def document(self, value: object, files: dict[str, Upload]) -> Json:
         """Resolve sendDocument's ``document`` into a Document dict."""
@@ -104,7 +108,11 @@ class FileStore:
         if _is_url(source):
             name = urlparse(source).path.rsplit("/", 1)[-1] or "file"
             return self.new_document(name, mimetypes.guess_type(name)[0] or "application/octet-stream", 0)
-        return self._known(source, "document")
+        with self._lock:
+            document = self._documents.get(source)
+        if document is None:
+            raise self._unknown(source, "Document")
+        return document
 
 
 def _is_url(value: str) -> bool:

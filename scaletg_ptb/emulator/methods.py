@@ -27,9 +27,11 @@ NOT_MODIFIED = (
     "as a current content and reply markup of the message"
 )
 _CHAT_ACTIONS = frozenset(
-    "typing upload_photo record_video upload_video record_voice upload_voice upload_document "
-    "choose_sticker find_location record_video_note upload_video_note".split()
-)
+    {
+        "typing", "upload_photo", "record_video", "upload_video", "record_voice", "upload_voice",
+        "upload_document", "choose_sticker", "find_location", "record_video_note", "upload_video_note",
+    }
+)  # fmt: skip
 _COMMAND = re.compile(r"[a-z0-9_]{1,32}")
 
 
@@ -116,7 +118,9 @@ class BotApi:
 
     def _new_message(self, p: Params, chat: Json, fields: Json) -> Json:
         """Add reply and keyboard fields, store the bot's message and announce it."""
-        reply_to = P.json_value(p, "reply_parameters", dict, {}).get("message_id", p.get("reply_to_message_id"))
+        reply_to = P.json_value(p, "reply_parameters", dict, {}).get(
+            "message_id", p.get("reply_to_message_id")
+        )
         if reply_to is not None:
             target = self.world.message(chat["id"], reply_to)
             if target is not None:
@@ -126,7 +130,7 @@ class BotApi:
         markup = inline_markup(p)
         if markup is not None:
             fields["reply_markup"] = markup
-        message = self.world.add_message(chat, self.world.bot_user, fields)
+        message = self.world.add_message(chat, self.world.bot_sender, fields)
         self._emit("send", chat["id"], message=message)
         return message
 
@@ -143,13 +147,17 @@ class BotApi:
     def _send_photo(self, p: Params, files: dict[str, Upload]) -> Json:
         chat = self._chat(p)
         fields: Json = {"photo": self.files.photo(p.get("photo"), files)}
-        fields.update(text_fields(p, "caption", "caption_entities", 1024, None, "message caption is too long"))
+        fields.update(
+            text_fields(p, "caption", "caption_entities", 1024, None, "message caption is too long")
+        )
         return self._new_message(p, chat, fields)
 
     def _send_document(self, p: Params, files: dict[str, Upload]) -> Json:
         chat = self._chat(p)
         fields: Json = {"document": self.files.document(p.get("document"), files)}
-        fields.update(text_fields(p, "caption", "caption_entities", 1024, None, "message caption is too long"))
+        fields.update(
+            text_fields(p, "caption", "caption_entities", 1024, None, "message caption is too long")
+        )
         return self._new_message(p, chat, fields)
 
     def _edit_message_text(self, p: Params, files: dict[str, Upload]) -> Json:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Mapping
 from typing import Any
@@ -75,10 +76,8 @@ def decode(raw: Mapping[str, object]) -> dict[str, object]:
             elif name in _BOOLS:
                 value = {"true": True, "false": False, "1": True, "0": False}.get(value.lower(), value)
             elif name in _JSONS:  # never guess by shape: a text may well look like JSON
-                try:
+                with contextlib.suppress(ValueError):  # the method reports it as unparsable
                     value = json.loads(value)
-                except ValueError:
-                    pass  # the method reports it as unparsable
         out[name] = value
     return out
 

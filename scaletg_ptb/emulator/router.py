@@ -88,7 +88,11 @@ class Router:
         return self._answer(method, params, uploads, result)
 
     async def _wait(
-        self, method: str, params: dict[str, Any], uploads: dict[str, Upload], pending: Coroutine[Any, Any, Any]
+        self,
+        method: str,
+        params: dict[str, Any],
+        uploads: dict[str, Upload],
+        pending: Coroutine[Any, Any, Any],
     ) -> Response:
         try:
             result = await pending
@@ -96,7 +100,9 @@ class Router:
             result = err
         return self._answer(method, params, uploads, result)
 
-    def _answer(self, method: str, params: dict[str, Any], uploads: dict[str, Upload], result: object) -> Response:
+    def _answer(
+        self, method: str, params: dict[str, Any], uploads: dict[str, Upload], result: object
+    ) -> Response:
         """Serialise ``result`` (or the error) and log the call before it is sent."""
         if isinstance(result, ApiError):
             self._record(method, params, uploads, result.code, result.description)

@@ -52,7 +52,9 @@ class Emulator:
         self._faults = FaultTable()
         files = FileStore()
         self._users = UserActions(self._world, self._updates, files)
-        self._router = Router(token, BotApi(self._world, self._updates, files, self._events), self._faults, self._log)
+        self._router = Router(
+            token, BotApi(self._world, self._updates, files, self._events), self._faults, self._log
+        )
         self._thread: threading.Thread | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
 
@@ -64,7 +66,9 @@ class Emulator:
             raise RuntimeError("the emulator is already running")
         started = threading.Event()
         failure: list[BaseException] = []
-        self._thread = threading.Thread(target=self._serve, args=(started, failure), name="bot-api-emulator", daemon=True)
+        self._thread = threading.Thread(
+            target=self._serve, args=(started, failure), name="bot-api-emulator", daemon=True
+        )
         self._thread.start()
         started.wait()
         if failure:
@@ -110,7 +114,9 @@ class Emulator:
     def __enter__(self) -> Emulator:
         return self if self._thread is not None else self.start()
 
-    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         self.stop()
 
     @property
@@ -133,7 +139,9 @@ class Emulator:
         """Return the private chat between ``user`` and the bot (id == user id)."""
         return self._world.private_chat(user)
 
-    def create_group(self, title: str = "Test group", supergroup: bool = False, username: str | None = None) -> Json:
+    def create_group(
+        self, title: str = "Test group", supergroup: bool = False, username: str | None = None
+    ) -> Json:
         """Create a group or supergroup (negative id)."""
         return self._world.create_group(title, supergroup, username)
 
@@ -149,7 +157,9 @@ class Emulator:
         """Have ``user`` send a photo; return the message."""
         return self._users.sends_photo(user, chat, caption)
 
-    def press_button(self, user: Json, message: Json, data: str | None = None, *, text: str | None = None) -> Json:
+    def press_button(
+        self, user: Json, message: Json, data: str | None = None, *, text: str | None = None
+    ) -> Json:
         """Press an inline button of a bot message; return the callback query."""
         return self._users.presses(user, message, data, text)
 
@@ -221,9 +231,16 @@ class Emulator:
         self._router.revoked = True
 
     def inject_fault(
-        self, method: str | None = "sendMessage", *, status: int | None = None, retry_after: int | None = None,
-        delay: float | None = None, drop: bool = False, times: int | None = 1, description: str | None = None,
-    ) -> Fault:  # fmt: skip
+        self,
+        method: str | None = "sendMessage",
+        *,
+        status: int | None = None,
+        retry_after: int | None = None,
+        delay: float | None = None,
+        drop: bool = False,
+        times: int | None = 1,
+        description: str | None = None,
+    ) -> Fault:
         """Make the next ``times`` requests of ``method`` (None or "*": any) fail, stall or drop."""
         method = None if method == "*" else method
         return self._faults.add(Fault(method, status, retry_after, delay, drop, times, description))

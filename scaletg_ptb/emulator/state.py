@@ -20,6 +20,8 @@ class World:
     def __init__(self, bot_user: Json) -> None:
         self.cond = threading.Condition(threading.RLock())
         self.bot_user = bot_user
+        # messages carry the short User form, without getMe's capability flags
+        self.bot_sender: Json = {k: bot_user[k] for k in ("id", "is_bot", "first_name", "username")}
         self.users: dict[int, Json] = {}
         self.chats: dict[int, Json] = {}
         self.commands: dict[tuple[str, str], list[Json]] = {}  # (scope key, language) -> commands
@@ -104,7 +106,12 @@ class World:
                 raise ValueError(f"unknown chat {chat_id}: create it with the emulator first")
             message_id = self._next_message_id[chat_id]
             self._next_message_id[chat_id] = message_id + 1
-            message: Json = {"message_id": message_id, "from": sender, "chat": self.chats[chat_id], "date": int(time.time())}
+            message: Json = {
+                "message_id": message_id,
+                "from": sender,
+                "chat": self.chats[chat_id],
+                "date": int(time.time()),
+            }
             message.update(fields)
             self._messages[chat_id][message_id] = message
             self.cond.notify_all()

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import bisect
+import contextlib
 import json
 import threading
 from collections import deque
@@ -98,7 +99,9 @@ class UpdateQueue:
         with self._cond:
             if not self._cond.wait_for(lambda: not self._queue, timeout):
                 ids = [item.id for item in self._queue]
-                raise AssertionError(f"{len(ids)} update(s) still unconfirmed after {timeout}s: ids {ids[:20]}")
+                raise AssertionError(
+                    f"{len(ids)} update(s) still unconfirmed after {timeout}s: ids {ids[:20]}"
+                )
 
     def confirm(self, offset: int) -> None:
         """Apply getUpdates' offset: forget updates below it, or all but the last -offset."""
@@ -198,7 +201,6 @@ class UpdateQueue:
         if threading.get_ident() == self._loop_thread:
             poll.event.set()
         else:
-            try:
+            # RuntimeError: the loop was closed meanwhile, so nobody is waiting any more
+            with contextlib.suppress(RuntimeError):
                 loop.call_soon_threadsafe(poll.event.set)
-            except RuntimeError:  # the loop was closed meanwhile: nobody is waiting any more
-                pass

@@ -63,7 +63,9 @@ class UserActions:
     def _current(self, message: Json) -> Json:
         stored = self.world.message(message["chat"]["id"], message["message_id"])
         if stored is None:
-            raise ValueError(f"message {message['message_id']} of chat {message['chat']['id']} no longer exists")
+            raise ValueError(
+                f"message {message['message_id']} of chat {message['chat']['id']} no longer exists"
+            )
         return stored
 
     def edits(self, user: Json, message: Json, new_text: str) -> Json:
@@ -72,7 +74,9 @@ class UserActions:
         with self.world.cond:
             stored = self._current(message)
             if stored["from"]["id"] != sender["id"]:
-                raise ValueError(f"user {sender['id']} cannot edit message {stored['message_id']} of someone else")
+                raise ValueError(
+                    f"user {sender['id']} cannot edit message {stored['message_id']} of someone else"
+                )
             edited = {k: v for k, v in stored.items() if k != "entities"}
             edited.update(text=new_text, edit_date=int(time.time()))
             entities = detect(new_text)
@@ -90,7 +94,9 @@ class UserActions:
         stored = self._current(message)
         buttons = [b for row in stored.get("reply_markup", {}).get("inline_keyboard", []) for b in row]
         for button in buttons:
-            if (data is None or button.get("callback_data") == data) and (text is None or button.get("text") == text):
+            if (data is None or button.get("callback_data") == data) and (
+                text is None or button.get("text") == text
+            ):
                 if "callback_data" not in button:
                     kind = next((k for k in button if k != "text"), "?")
                     raise ValueError(f"button {button['text']!r} is a {kind} button, not a callback button")

@@ -16,7 +16,9 @@ def test_subscribers_see_every_bot_action(emu: Emulator, api: httpx.Client, user
     unsubscribe = emu.subscribe(lambda event: events.put((event, threading.current_thread().name)))
     cid = str(chat["id"])
     keyboard = json.dumps({"inline_keyboard": [[{"text": "Go", "callback_data": "go"}]]})
-    sent = api.post("sendMessage", data={"chat_id": cid, "text": "one", "reply_markup": keyboard}).json()["result"]
+    sent = api.post("sendMessage", data={"chat_id": cid, "text": "one", "reply_markup": keyboard}).json()[
+        "result"
+    ]
     mid = str(sent["message_id"])
     api.post("sendChatAction", data={"chat_id": cid, "action": "typing"})
     query = emu.press_button(user, sent, "go")
@@ -40,7 +42,9 @@ def test_subscribers_see_every_bot_action(emu: Emulator, api: httpx.Client, user
     assert events.empty()
 
 
-def test_a_failing_subscriber_does_not_break_the_request(emu: Emulator, api: httpx.Client, chat: dict) -> None:
+def test_a_failing_subscriber_does_not_break_the_request(
+    emu: Emulator, api: httpx.Client, chat: dict
+) -> None:
     def broken(event: Event) -> None:
         raise RuntimeError("subscriber bug")
 

@@ -61,7 +61,9 @@ def test_chunked_body_and_expect_continue(emu: Emulator, conn: socket.socket, ch
     ).encode()
     conn.sendall(head)
     assert conn.recv(100).startswith(b"HTTP/1.1 100 Continue\r\n\r\n")
-    conn.sendall(b"%x\r\n%s\r\n" % (10, body[:10]) + b"%x;ext=1\r\n%s\r\n0\r\n\r\n" % (len(body) - 10, body[10:]))
+    conn.sendall(
+        b"%x\r\n%s\r\n" % (10, body[:10]) + b"%x;ext=1\r\n%s\r\n0\r\n\r\n" % (len(body) - 10, body[10:])
+    )
     status, _, payload = read_response(conn, bytearray())
     assert status == 200
     assert json.loads(payload)["result"]["text"] == "chunked ✓"
@@ -93,8 +95,8 @@ def test_unparsable_json_body_is_400(emu: Emulator, conn: socket.socket) -> None
 
 def test_multipart_parsing() -> None:
     body = (
-        b"--XyZ\r\nContent-Disposition: form-data; name=\"chat_id\"\r\n\r\n42\r\n"
-        b"--XyZ\r\nContent-Disposition: form-data; name=\"doc\"; filename=\"a \\\"b\\\".bin\"\r\n"
+        b'--XyZ\r\nContent-Disposition: form-data; name="chat_id"\r\n\r\n42\r\n'
+        b'--XyZ\r\nContent-Disposition: form-data; name="doc"; filename="a \\"b\\".bin"\r\n'
         b"Content-Type: application/x-thing\r\n\r\n\r\n--not-the-boundary\x00\xff\r\n"
         b"--XyZ--\r\n"
     )

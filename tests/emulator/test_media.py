@@ -37,12 +37,16 @@ def test_multipart_document_via_attach_and_resend_by_file_id(api: httpx.Client, 
     assert document["mime_type"] == "text/csv"  # guessed from the name when the client sent none
     assert document["file_size"] == 8
     assert {"file_id", "file_unique_id"} <= document.keys()
-    again = api.post("sendDocument", data={"chat_id": str(chat["id"]), "document": document["file_id"]}).json()
+    again = api.post(
+        "sendDocument", data={"chat_id": str(chat["id"]), "document": document["file_id"]}
+    ).json()
     assert again["result"]["document"] == document
 
 
 def test_url_and_unknown_file_ids(api: httpx.Client, chat: dict) -> None:
-    by_url = api.post("sendDocument", data={"chat_id": str(chat["id"]), "document": "https://x.org/a/b.pdf"}).json()
+    by_url = api.post(
+        "sendDocument", data={"chat_id": str(chat["id"]), "document": "https://x.org/a/b.pdf"}
+    ).json()
     assert by_url["result"]["document"]["file_name"] == "b.pdf"
     assert by_url["result"]["document"]["mime_type"] == "application/pdf"
     unknown = api.post("sendPhoto", data={"chat_id": str(chat["id"]), "photo": "NOPE"}).json()

@@ -9,6 +9,8 @@ import pytest
 
 from scaletg_ptb.emulator import Emulator
 
+TOO_LONG_DATA = json.dumps({"inline_keyboard": [[{"text": "x", "callback_data": "d" * 65}]]})  # max 64 bytes
+
 
 def send(api: httpx.Client, chat_id: int, text: str, **params: object) -> httpx.Response:
     """Post like PTB: form-urlencoded, non-str values JSON-encoded."""
@@ -50,7 +52,9 @@ def test_send_message_returns_a_telegram_message_and_lands_in_history(
     assert emu.bot_messages(chat["id"]) == emu.history(chat["id"])
 
 
-def test_send_message_accepts_a_json_body_and_get_with_query(emu: Emulator, api: httpx.Client, chat: dict) -> None:
+def test_send_message_accepts_a_json_body_and_get_with_query(
+    emu: Emulator, api: httpx.Client, chat: dict
+) -> None:
     assert api.post("sendMessage", json={"chat_id": chat["id"], "text": "json"}).json()["ok"]
     assert api.get("sendMessage", params={"chat_id": chat["id"], "text": "query"}).json()["ok"]
     assert [m["text"] for m in emu.bot_messages(chat["id"])] == ["json", "query"]
@@ -92,10 +96,12 @@ def test_reply_keyboards_are_not_part_of_the_message(api: httpx.Client, chat: di
         ({"text": "hi", "chat_id": "42"}, "Bad Request: chat not found"),
         ({"text": "hi", "chat_id": "@nobody"}, "Bad Request: chat not found"),
         ({"text": "hi", "parse_mode": "LaTeX"}, "Bad Request: unsupported parse_mode 'LaTeX'"),
-        ({"text": "hi", "reply_parameters": '{"message_id": 99}'}, "Bad Request: message to be replied not found"),
-        ({"text": "hi", "reply_markup": '{"inline_keyboard": [[{"text": "bare"}]]}'},
-         "Bad Request: can't parse inline keyboard button: Text buttons are unallowed in the inline keyboard"),
-        ({"text": "hi", "reply_markup": '{"inline_keyboard": [[{"text": "x", "callback_data": "' + "d" * 65 + '"}]]}'},
+        ({"text": "hi", "reply_parameters": '{"message_id": 99}'},
+         "Bad Request: message to be replied not found"),
+        ({"text": "hi", "reply_markup": json.dumps({"inline_keyboard": [[{"text": "bare"}]]})},
+         "Bad Request: can't parse inline keyboard button: "
+         "Text buttons are unallowed in the inline keyboard"),
+        ({"text": "hi", "reply_markup": TOO_LONG_DATA},
          "Bad Request: BUTTON_DATA_INVALID"),
     ],
 )  # fmt: skip
@@ -109,7 +115,11 @@ def test_send_message_errors_are_shaped_like_telegram(
 
 def test_missing_required_parameter(api: httpx.Client) -> None:
     response = api.post("sendMessage", data={"text": "hi"})
-    assert response.json() == {"ok": False, "error_code": 400, "description": "Bad Request: chat_id is required"}
+    assert response.json() == {
+        "ok": False,
+        "error_code": 400,
+        "description": "Bad Request: chat_id is required",
+    }
 
 
 def test_unknown_method_is_404(api: httpx.Client) -> None:
@@ -148,10 +158,14 @@ def test_edit_message_text_changes_history_and_drops_keyboard(
 def test_bot_cannot_edit_a_users_message(emu: Emulator, api: httpx.Client, user: dict, chat: dict) -> None:
     said = emu.user_says(user, chat, "mine")
     data = {"chat_id": str(chat["id"]), "message_id": str(said["message_id"]), "text": "x"}
-    assert api.post("editMessageText", data=data).json()["description"] == "Bad Request: message can't be edited"
+    assert (
+        api.post("editMessageText", data=data).json()["description"] == "Bad Request: message can't be edited"
+    )
 
 
-def test_delete_message_removes_it_from_history(emu: Emulator, api: httpx.Client, user: dict, chat: dict) -> None:
+def test_delete_message_removes_it_from_history(
+    emu: Emulator, api: httpx.Client, user: dict, chat: dict
+) -> None:
     emu.user_says(user, chat, "hi")
     sent = send(api, chat["id"], "to delete").json()["result"]
     data = {"chat_id": str(chat["id"]), "message_id": str(sent["message_id"])}
@@ -181,7 +195,9 @@ def test_commands_round_trip_per_scope(emu: Emulator, api: httpx.Client) -> None
     assert api.post("getMyCommands").json()["result"] == commands
     chats_scope = {"scope": json.dumps({"type": "all_group_chats"})}
     assert api.post("getMyCommands", data=chats_scope).json()["result"] == []
-    bad = api.post("setMyCommands", data={"commands": json.dumps([{"command": "Bad Cmd", "description": "x"}])})
+    bad = api.post(
+        "setMyCommands", data={"commands": json.dumps([{"command": "Bad Cmd", "description": "x"}])}
+    )
     assert bad.json()["description"] == "Bad Request: BOT_COMMAND_INVALID"
     assert api.post("deleteMyCommands").json()["result"] is True
     assert emu.commands == []

@@ -13,7 +13,9 @@ from scaletg_ptb.emulator import Emulator
 
 
 def get_updates(api: httpx.Client, **params: object) -> httpx.Response:
-    return api.post("getUpdates", data={k: v if isinstance(v, str) else json.dumps(v) for k, v in params.items()})
+    return api.post(
+        "getUpdates", data={k: v if isinstance(v, str) else json.dumps(v) for k, v in params.items()}
+    )
 
 
 def ids(response: httpx.Response) -> list[int]:
@@ -41,7 +43,9 @@ def test_offset_confirms_and_limit_caps(emu: Emulator, api: httpx.Client, user: 
     emu.wait_until_confirmed(timeout=0)
 
 
-def test_negative_offset_keeps_only_the_last_updates(emu: Emulator, api: httpx.Client, user: dict, chat: dict) -> None:
+def test_negative_offset_keeps_only_the_last_updates(
+    emu: Emulator, api: httpx.Client, user: dict, chat: dict
+) -> None:
     for n in range(4):
         emu.user_says(user, chat, f"m{n}")
     assert ids(get_updates(api, offset=-1)) == [4]
@@ -61,7 +65,9 @@ def test_timeout_waits_then_returns_empty(api: httpx.Client) -> None:
     assert time.monotonic() - started >= 0.29
 
 
-def test_long_poll_returns_as_soon_as_an_update_arrives(emu: Emulator, api: httpx.Client, user: dict, chat: dict) -> None:
+def test_long_poll_returns_as_soon_as_an_update_arrives(
+    emu: Emulator, api: httpx.Client, user: dict, chat: dict
+) -> None:
     with ThreadPoolExecutor(1) as pool:
         polling = pool.submit(get_updates, api, timeout=10)
         emu.wait_for_long_poll()
@@ -97,7 +103,9 @@ def test_second_get_updates_terminates_the_first_with_409(emu: Emulator, api: ht
     }
 
 
-def test_allowed_updates_filter_and_are_remembered(emu: Emulator, api: httpx.Client, user: dict, chat: dict) -> None:
+def test_allowed_updates_filter_and_are_remembered(
+    emu: Emulator, api: httpx.Client, user: dict, chat: dict
+) -> None:
     emu.user_says(user, chat, "text")
     emu.inject_update({"id": "1", "from": user, "chat_instance": "1", "data": "x"}, kind="callback_query")
     emu.inject_update({"chat": chat, "message_id": 1, "date": 0}, kind="message_reaction")
@@ -108,9 +116,9 @@ def test_allowed_updates_filter_and_are_remembered(emu: Emulator, api: httpx.Cli
     # empty list = default: everything but chat_member, message_reaction, message_reaction_count
     emu.inject_update({"chat": chat, "message_id": 1, "date": 0}, kind="message_reaction")
     emu.user_says(user, chat, "visible")
-    assert [u.get("message", {}).get("text") for u in get_updates(api, allowed_updates=[]).json()["result"]] == [
-        "visible"
-    ]
+    assert [
+        u.get("message", {}).get("text") for u in get_updates(api, allowed_updates=[]).json()["result"]
+    ] == ["visible"]
     reaction = emu.inject_update({"chat": chat, "message_id": 1, "date": 0}, kind="message_reaction")
     assert ids(get_updates(api, offset=7, allowed_updates=["message_reaction"])) == [reaction["update_id"]]
 

@@ -15,7 +15,12 @@ def test_user_ids_increment_and_groups_are_negative(emu: Emulator) -> None:
     alice, bob = emu.create_user("Alice"), emu.create_user("Bob", username=None, last_name="B")
     assert bob["id"] == alice["id"] + 1
     assert "username" not in bob and bob["last_name"] == "B"
-    assert emu.private_chat(bob) == {"id": bob["id"], "type": "private", "first_name": "Bob", "last_name": "B"}
+    assert emu.private_chat(bob) == {
+        "id": bob["id"],
+        "type": "private",
+        "first_name": "Bob",
+        "last_name": "B",
+    }
     group = emu.create_group()
     assert group["id"] < 0 and group["type"] == "group" and group["title"] == "Test group"
     said = emu.user_says(bob, group, "hi all")
@@ -44,7 +49,9 @@ def test_entities_use_utf16_offsets() -> None:
     assert detect("a/b and x@y.io") == [{"offset": 8, "length": 6, "type": "email"}]
 
 
-def test_user_edits_make_an_edited_message_update(emu: Emulator, api: httpx.Client, user: dict, chat: dict) -> None:
+def test_user_edits_make_an_edited_message_update(
+    emu: Emulator, api: httpx.Client, user: dict, chat: dict
+) -> None:
     said = emu.user_says(user, chat, "tpyo")
     edited = emu.user_edits(user, said, "typo")
     assert edited["message_id"] == said["message_id"] and "edit_date" in edited
@@ -60,14 +67,20 @@ def test_user_sends_photo(emu: Emulator, api: httpx.Client, user: dict, chat: di
     assert "text" not in message and message["caption"] == "look #cats"
     assert message["caption_entities"] == [{"offset": 5, "length": 5, "type": "hashtag"}]
     sizes = message["photo"]
-    assert len(sizes) >= 2 and all({"file_id", "file_unique_id", "width", "height"} <= s.keys() for s in sizes)
+    assert len(sizes) >= 2 and all(
+        {"file_id", "file_unique_id", "width", "height"} <= s.keys() for s in sizes
+    )
     # the bot can send the same photo back by file_id
     again = api.post("sendPhoto", data={"chat_id": str(chat["id"]), "photo": sizes[-1]["file_id"]}).json()
     assert again["result"]["photo"] == sizes
 
 
-def test_press_button_queues_a_callback_query(emu: Emulator, api: httpx.Client, user: dict, chat: dict) -> None:
-    keyboard = {"inline_keyboard": [[{"text": "Yes", "callback_data": "y"}, {"text": "No", "callback_data": "n"}]]}
+def test_press_button_queues_a_callback_query(
+    emu: Emulator, api: httpx.Client, user: dict, chat: dict
+) -> None:
+    keyboard = {
+        "inline_keyboard": [[{"text": "Yes", "callback_data": "y"}, {"text": "No", "callback_data": "n"}]]
+    }
     data = {"chat_id": str(chat["id"]), "text": "Sure?", "reply_markup": json.dumps(keyboard)}
     sent = api.post("sendMessage", data=data).json()["result"]
     by_data = emu.press_button(user, sent, "n")
@@ -79,11 +92,20 @@ def test_press_button_queues_a_callback_query(emu: Emulator, api: httpx.Client, 
     assert [u["callback_query"] for u in updates] == [by_data, by_text]
 
 
-def test_press_button_errors_list_the_buttons(emu: Emulator, api: httpx.Client, user: dict, chat: dict) -> None:
-    keyboard = {"inline_keyboard": [[{"text": "Yes", "callback_data": "y"}], [{"text": "Site", "url": "https://x.org"}]]}
+def test_press_button_errors_list_the_buttons(
+    emu: Emulator, api: httpx.Client, user: dict, chat: dict
+) -> None:
+    keyboard = {
+        "inline_keyboard": [
+            [{"text": "Yes", "callback_data": "y"}],
+            [{"text": "Site", "url": "https://x.org"}],
+        ]
+    }
     data = {"chat_id": str(chat["id"]), "text": "Sure?", "reply_markup": json.dumps(keyboard)}
     sent = api.post("sendMessage", data=data).json()["result"]
-    with pytest.raises(ValueError, match=r"no button with data='maybe'.*'Yes' \(data='y'\), 'Site' \(data=None\)"):
+    with pytest.raises(
+        ValueError, match=r"no button with data='maybe'.*'Yes' \(data='y'\), 'Site' \(data=None\)"
+    ):
         emu.press_button(user, sent, "maybe")
     with pytest.raises(ValueError, match="'Site' is a url button"):
         emu.press_button(user, sent, text="Site")
@@ -93,13 +115,19 @@ def test_press_button_errors_list_the_buttons(emu: Emulator, api: httpx.Client, 
     assert emu.pending_update_count() == 0
 
 
-def test_press_button_sees_the_current_keyboard(emu: Emulator, api: httpx.Client, user: dict, chat: dict) -> None:
+def test_press_button_sees_the_current_keyboard(
+    emu: Emulator, api: httpx.Client, user: dict, chat: dict
+) -> None:
     old = {"inline_keyboard": [[{"text": "Old", "callback_data": "old"}]]}
     new = {"inline_keyboard": [[{"text": "New", "callback_data": "new"}]]}
     sent = api.post(
         "sendMessage", data={"chat_id": str(chat["id"]), "text": "v1", "reply_markup": json.dumps(old)}
     ).json()["result"]
-    edit = {"chat_id": str(chat["id"]), "message_id": str(sent["message_id"]), "reply_markup": json.dumps(new)}
+    edit = {
+        "chat_id": str(chat["id"]),
+        "message_id": str(sent["message_id"]),
+        "reply_markup": json.dumps(new),
+    }
     assert api.post("editMessageReplyMarkup", data=edit).json()["ok"]
     assert emu.press_button(user, sent, text="New")["data"] == "new"  # `sent` is stale; the emulator is not
     with pytest.raises(ValueError):
