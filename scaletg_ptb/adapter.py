@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Sequence
 from typing import Any
 
 import telegram
@@ -15,7 +16,7 @@ from telegram.warnings import PTBUserWarning
 from .config import Config
 from .context import Runtime
 from .core import Reply, Update, User
-from .dispatch import Dispatcher
+from .dispatch import Dispatcher, Observer
 from .registry import Registry
 from .sending import send_reply
 
@@ -56,9 +57,10 @@ class ScaleApplication(Application):  # type: ignore[type-arg]
 class Adapter:
     """Own the dispatcher and its worker pool for the lifetime of one Application."""
 
-    def __init__(self, config: Config, registry: Registry) -> None:
+    def __init__(self, config: Config, registry: Registry, observers: Sequence[Observer] = ()) -> None:
         self.config = config
         self.registry = registry
+        self.observers = tuple(observers)
         self.dispatcher: Dispatcher | None = None
         self.executor: ThreadPoolExecutor | None = None
 
@@ -73,7 +75,7 @@ class Adapter:
         self.executor = ThreadPoolExecutor(self.config.processing.workers, thread_name_prefix="scaletg-app")
         runtime = Runtime(send=send, loop=asyncio.get_running_loop(), bot=User(bot.bot.to_dict()),
                           commands=self.registry.commands())
-        self.dispatcher = Dispatcher(self.registry, runtime, self.executor)
+        self.dispatcher = Dispatcher(self.registry, runtime, self.executor, self.observers)
         log.info("Bot @%s is up with apps: %s", bot.username,
                  ", ".join(a.name for a in self.registry.apps) or "(none: it will answer nothing)")
         for command, first, later in self.registry.command_clashes():
@@ -93,9 +95,13 @@ class Adapter:
         await self.dispatcher.dispatch(Update(update.to_dict()))
 
 
-def build_application(config: Config, registry: Registry) -> ScaleApplication:
-    """Build PTB's Application with one catch-all handler that feeds the ScaleTG adapter."""
-    adapter = Adapter(config, registry)
+def build_application(config: Config, registry: Registry,
+                      observers: Sequence[Observer] = ()) -> ScaleApplication:
+    """Build PTB's Application with one catch-all handler that feeds the ScaleTG adapter.
+
+    ``observers`` are called with each update and its outcome once it is processed.
+    """
+    adapter = Adapter(config, registry, observers)
     pool_size = max(8, min(config.processing.workers, 256))
     bot = ScaleBot(
         config.token,

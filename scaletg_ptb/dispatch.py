@@ -7,7 +7,7 @@ import contextvars
 import inspect
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, replace
 from typing import Any
@@ -44,13 +44,19 @@ class Outcome:
         return f"answered by '{self.app}' ({self.reply.method})"
 
 
+Observer = Callable[[Update, Outcome], None]
+"""Called after each update with what happened (the testing kit and the sandbox listen)."""
+
+
 class Dispatcher:
     """Give each update to every enabled app in config order; send the first non-None reply."""
 
-    def __init__(self, registry: Registry, runtime: Runtime, executor: Executor) -> None:
+    def __init__(self, registry: Registry, runtime: Runtime, executor: Executor,
+                 observers: Sequence[Observer] = ()) -> None:
         self.registry = registry
         self.runtime = runtime
         self.executor = executor
+        self.observers = tuple(observers)
 
     async def dispatch(self, update: Update) -> Outcome:
         """Process ``update`` and log one line about it."""
@@ -63,7 +69,10 @@ class Dispatcher:
         duration = time.perf_counter() - started
         log.info("Update id=%s type=%s %s in %.1f ms", update.id, update.type, outcome.describe(),
                  duration * 1000)
-        return replace(outcome, duration=duration)
+        outcome = replace(outcome, duration=duration)
+        for observer in self.observers:
+            observer(update, outcome)
+        return outcome
 
     async def _dispatch(self, update: Update) -> Outcome:
         base = Outcome(update.id, update.type)

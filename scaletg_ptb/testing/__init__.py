@@ -1,0 +1,14 @@
+"""Test your apps in a few lines: a real bot on the Bot API emulator, driven as a chat.
+
+    def test_echo(sandbox_bot):
+        alice = sandbox_bot.user("Alice")
+        alice.says("hello").expect("hello")
+
+Enable the fixtures with ``pytest_plugins = ["scaletg_ptb.testing.plugin"]`` in your
+top-level ``conftest.py``.
+"""
+
+from .chat import ChatUser, Exchange
+from .kit import SandboxBot
+
+__all__ = ["ChatUser", "Exchange", "SandboxBot"]

@@ -1,0 +1,138 @@
+"""A user chatting with the bot, and what one message of theirs got back."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from ..core import Message, Update
+from ..dispatch import Outcome
+
+if TYPE_CHECKING:
+    from .kit import SandboxBot
+
+Json = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Exchange:
+    """What the user did, and everything the bot did in that chat while processing it."""
+
+    action: str  # e.g. 'Alice said "/start"'
+    sent: Json  # what the user sent: the message or the callback query
+    outcome: Outcome
+    replies: tuple[Message, ...]  # new bot messages in the chat, in order
+    calls: tuple[Any, ...]  # every Bot API call made meanwhile (emulator Call records)
+
+    @property
+    def answered_by(self) -> str | None:
+        """Return the app whose result was taken, or None."""
+        return self.outcome.app
+
+    @property
+    def texts(self) -> list[str | None]:
+        """Return the text (or caption) of every reply."""
+        return [reply.text if reply.text is not None else reply.caption for reply in self.replies]
+
+    @property
+    def reply(self) -> Message:
+        """Return the only reply; fail if there was not exactly one."""
+        if len(self.replies) != 1:
+            raise AssertionError(f"{self.action}; expected exactly one reply, {self._sent()}")
+        return self.replies[0]
+
+    @property
+    def text(self) -> str | None:
+        """Return the only reply's text."""
+        return self.reply.text
+
+    def expect(self, *texts: str) -> Exchange:
+        """Assert that the bot replied with exactly these texts, in order."""
+        if list(texts) != self.texts:
+            wanted = "\n".join(f"  {text!r}" for text in texts) or "  (nothing)"
+            raise AssertionError(f"{self.action}; expected the bot to reply:\n{wanted}\n{self._sent()}")
+        return self
+
+    def expect_nothing(self) -> Exchange:
+        """Assert that the bot sent nothing to this chat."""
+        return self.expect()
+
+    def calls_of(self, method: str) -> list[Any]:
+        """Return the calls of ``method`` (e.g. answerCallbackQuery) made meanwhile."""
+        return [call for call in self.calls if call.method == method]
+
+    def _sent(self) -> str:
+        shown = "\n".join(f"  {text!r}" for text in self.texts) or "  (nothing)"
+        return f"but it sent ({self.outcome.describe()}):\n{shown}"
+
+
+class ChatUser:
+    """A user in a chat with the bot: says things, presses buttons, reads replies."""
+
+    def __init__(self, bot: SandboxBot, user: Json, chat: Json) -> None:
+        self.bot = bot
+        self.user = user
+        self.chat = chat
+
+    @property
+    def name(self) -> str:
+        return self.user["first_name"]
+
+    def in_group(self, group: Json) -> ChatUser:
+        """Return this user speaking in ``group``."""
+        return ChatUser(self.bot, self.user, group)
+
+    def says(self, text: str) -> Exchange:
+        """Send ``text`` to the chat and wait until the bot has processed it."""
+        return self._exchange(f"{self.name} said {text!r}",
+                              lambda emu: emu.user_says(self.user, self.chat, text), "message")
+
+    def edits(self, said: Exchange, new_text: str) -> Exchange:
+        """Edit the message of an earlier ``says`` to ``new_text``."""
+        return self._exchange(f"{self.name} edited their message to {new_text!r}",
+                              lambda emu: emu.user_edits(self.user, said.sent, new_text), "edited_message")
+
+    def sends_photo(self, caption: str | None = None) -> Exchange:
+        """Send a photo (with an optional caption)."""
+        return self._exchange(f"{self.name} sent a photo",
+                              lambda emu: emu.user_sends_photo(self.user, self.chat, caption), "message")
+
+    def presses(self, button: str | None = None, *, data: str | None = None,
+                message: Message | None = None) -> Exchange:
+        """Press the inline button with this text (or callback ``data``) of the bot's last keyboard."""
+        target = message.to_dict() if message is not None else self._last_keyboard()
+        label = button if button is not None else data
+        return self._exchange(f"{self.name} pressed {label!r}",
+                              lambda emu: emu.press_button(self.user, target, data, text=button),
+                              "callback_query")
+
+    @property
+    def messages(self) -> list[Message]:
+        """Return every message the bot has sent in this chat."""
+        return [Message(m) for m in self.bot.emulator.bot_messages(self.chat["id"])]
+
+    def _last_keyboard(self) -> Json:
+        for message in reversed(self.bot.emulator.bot_messages(self.chat["id"])):
+            if "inline_keyboard" in message.get("reply_markup", {}):
+                return message
+        raise AssertionError(f"the bot has sent no message with inline buttons to {self.name}")
+
+    def _exchange(self, action: str, act: Callable[[Any], Json], kind: str) -> Exchange:
+        emu = self.bot.emulator
+        chat_id = self.chat["id"]
+        seen = len(emu.bot_messages(chat_id))
+        calls_before = len(emu.calls)
+        payload = act(emu)
+        outcome = self.bot.wait_processed(_matcher(kind, payload), action)
+        replies = tuple(Message(m) for m in emu.bot_messages(chat_id)[seen:])
+        return Exchange(action, payload, outcome, replies, tuple(emu.calls[calls_before:]))
+
+
+def _matcher(kind: str, payload: Json) -> Callable[[Update], bool]:
+    """Return a test that picks the update the emulator made for ``payload``."""
+    if kind == "callback_query":
+        return lambda update: update.type == kind and update.callback_query.id == payload["id"]
+    chat_id, message_id = payload["chat"]["id"], payload["message_id"]
+    return lambda update: (update.type == kind and update.payload.message_id == message_id
+                           and update.payload.chat.id == chat_id)
