@@ -12,9 +12,28 @@ ATOMS = frozenset({str, int, float, bool, type(None)})
 
 def freeze_mapping(mapping: Mapping[Any, Any]) -> MappingProxyType[Any, Any]:
     """Copy a mapping, deeply, into read-only mappings and tuples."""
-    return MappingProxyType(
-        {key: value if type(value) in ATOMS else freeze(value) for key, value in mapping.items()}
-    )
+    # The one copy every update pays for: exact type checks first, the generic ones last.
+    copied = {}
+    for key, value in mapping.items():
+        kind = type(value)
+        if kind is dict:
+            value = freeze_mapping(value)
+        elif kind is list:
+            value = _freeze_array(value)
+        elif kind not in ATOMS:
+            value = freeze(value)
+        copied[key] = value
+    return MappingProxyType(copied)
+
+
+def _freeze_array(items: list[Any] | tuple[Any, ...]) -> tuple[Any, ...]:
+    """Copy an array, deeply, into a tuple."""
+    return tuple([
+        freeze_mapping(item) if type(item) is dict
+        else item if type(item) in ATOMS
+        else freeze(item)
+        for item in items
+    ])
 
 
 def freeze(value: Any) -> Any:
@@ -24,7 +43,7 @@ def freeze(value: Any) -> Any:
     if isinstance(value, Mapping):
         return freeze_mapping(value)
     if isinstance(value, list | tuple):
-        return tuple(item if type(item) in ATOMS else freeze(item) for item in value)
+        return _freeze_array(value)
     # Not JSON (a set, a custom object, ...): nothing generic can freeze it, keep it as given.
     return value
 

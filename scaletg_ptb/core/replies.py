@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
@@ -30,7 +31,7 @@ class Reply:
 
     def __init__(self, method: str, /, **params: Any) -> None:
         """Check the method name and keep a read-only copy of the params."""
-        if not isinstance(method, str) or not _METHOD.fullmatch(method):
+        if not (isinstance(method, str) and _is_method_name(method)):
             raise ValueError(
                 f"Reply method must be a Bot API method name like 'sendMessage' "
                 f"(letters only, starting lowercase), got {method!r}."
@@ -75,6 +76,12 @@ class Reply:
     def __reduce__(self) -> tuple[Any, ...]:
         """Pickle/copy as a fresh Reply."""
         return (_rebuild, (self._method, dict(self._params)))
+
+
+@functools.lru_cache(maxsize=512)
+def _is_method_name(method: str) -> bool:
+    """Tell whether `method` looks like a Bot API method name (cached: replies are hot)."""
+    return _METHOD.fullmatch(method) is not None
 
 
 def _rebuild(method: str, params: dict[str, Any]) -> Reply:

@@ -5,16 +5,17 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ._frozen import freeze_mapping
+from ._access import convert, get_data, init_view, wrap
+from ._frozen import freeze_mapping, thaw
 from ._schema import KIND_TYPES
-from .objects import TelegramObject, _init, wrap
+from .objects import TelegramObject
 from .views import Chat, Message, User
 
 # Which field of each kind's payload holds the chat / the user, as PTB's Update.effective_*.
-_MESSAGE_KINDS = (
+_MESSAGE_KINDS = frozenset({
     "message", "edited_message", "channel_post", "edited_channel_post",
     "business_message", "edited_business_message", "guest_message",
-)
+})
 _CHAT_OF = {
     **dict.fromkeys(_MESSAGE_KINDS, ("chat",)),
     **dict.fromkeys(
@@ -41,7 +42,7 @@ _USER_OF = {
 class Update(TelegramObject):
     """One incoming update: `update_id` plus one field named after its kind."""
 
-    __slots__ = ()
+    __slots__ = ("_kind",)
     _api_types = ("Update",)
 
     def __init__(self, raw: Mapping[str, Any]) -> None:
@@ -52,85 +53,95 @@ class Update(TelegramObject):
         if type(update_id) is not int:
             problem = "has no 'update_id'" if update_id is None else f"has update_id={update_id!r}"
             raise ValueError(f"Update {problem}: a Bot API Update needs an int update_id.")
-        _init(self, freeze_mapping(raw), "Update")
+        data = freeze_mapping(raw)
+        init_view(self, data, "Update")
+        _set_kind(self, _kind_of(data))
 
     @property
     def id(self) -> int:
         """Return the update_id."""
-        return self._data["update_id"]
+        return get_data(self)["update_id"]
 
     @property
     def type(self) -> str | None:
         """Return the update kind ("message", ...; also unknown ones), None if there is none."""
-        keys = self._data.keys()
-        for key in keys:
-            if key in KIND_TYPES:
-                return key
-        # A kind newer than this library: whatever else the update carries.
-        return next((key for key in keys if key != "update_id"), None)
+        return _get_kind(self)
 
     @property
     def payload(self) -> Any:
         """Return the view of the update's kind (e.g. the Message of a "message" update)."""
-        kind = self.type
-        return None if kind is None else self[kind]
+        kind = _get_kind(self)
+        return None if kind is None else convert(self, kind, get_data(self)[kind])
 
     @property
     def effective_chat(self) -> Chat | None:
         """Return the chat the update happened in, None if it has none (e.g. inline_query)."""
-        return _as(Chat, self._follow(_CHAT_OF, ("chat",)))
+        return _as(Chat, _walk(self, _path(_CHAT_OF, _get_kind(self), ("chat",))))
 
     @property
     def effective_user(self) -> User | None:
         """Return the user who caused the update, if any (e.g. a callback query's from)."""
-        for path in self._paths(_USER_OF, ("from",), ("user",)):
-            user = _as(User, self._walk(path))
-            if user is not None:
-                return user
-        return None
+        kind = _get_kind(self)
+        user = _as(User, _walk(self, _path(_USER_OF, kind, ("from",))))
+        if user is None and kind not in KIND_TYPES:
+            user = _as(User, _walk(self, ("user",)))  # a newer kind may name it `user`
+        return user
 
     @property
     def effective_message(self) -> Message | None:
         """Return the update's message, also a callback query's (even an inaccessible one)."""
-        kind = self.type
+        kind = _get_kind(self)
         if kind in _MESSAGE_KINDS:
             message = self.payload
         elif kind == "callback_query":
             # Like PTB 22 at runtime: an inaccessible message (date 0: only chat and message_id)
             # is still returned, so respond() keeps working on old buttons.
-            message = self._walk(("message",))
+            message = _walk(self, ("message",))
         else:
             return None
         return message if isinstance(message, Message) else None
 
-    def _follow(self, table: dict[str, tuple[str, ...]], fallback: tuple[str, ...]) -> Any:
-        """Walk the path `table` gives for this kind (unknown kinds: `fallback`)."""
-        for path in self._paths(table, fallback):
-            return self._walk(path)
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickle/copy as Update(plain copy of the raw update)."""
+        return (Update, (thaw(get_data(self)),))
+
+
+_get_kind = Update._kind.__get__  # type: ignore[attr-defined]
+_set_kind = Update._kind.__set__  # type: ignore[attr-defined]
+
+
+def _kind_of(data: Mapping[str, Any]) -> str | None:
+    """Return the update kind: a known one first, else (a newer kind) any other key."""
+    for key in data:
+        if key in KIND_TYPES:
+            return key
+    return next((key for key in data if key != "update_id"), None)
+
+
+def _path(table: dict[str, tuple[str, ...]], kind: str | None, guess: tuple[str, ...]) -> Any:
+    """Return the payload path `table` gives for a kind; a newer kind's payload: `guess`."""
+    if kind in table:
+        return table[kind]
+    # PTB knows no newer kinds; their payload's own chat/from is the best guess.
+    return () if kind is None or kind in KIND_TYPES else guess
+
+
+def _walk(update: Update, path: tuple[str, ...]) -> Any:
+    """Follow field names from the payload; None as soon as one is missing (or path empty)."""
+    if not path:
         return None
-
-    def _paths(self, table: dict[str, tuple[str, ...]], *fallbacks: tuple[str, ...]) -> Any:
-        """Return the payload paths to try for this update's kind."""
-        kind = self.type
-        if kind in table:
-            return (table[kind],)
-        # PTB knows no newer kinds; their payload's own chat/from is the best guess.
-        return () if kind is None or kind in KIND_TYPES else fallbacks
-
-    def _walk(self, path: tuple[str, ...]) -> Any:
-        """Follow field names from the payload; None as soon as one is missing."""
-        value = self.payload
-        for name in path:
-            if not isinstance(value, TelegramObject) or name not in value:
-                return None
-            value = value[name]
-        return value
+    value = update.payload
+    for name in path:
+        if not isinstance(value, TelegramObject) or name not in value:
+            return None
+        value = value[name]
+    return value
 
 
 def _as(cls: type[TelegramObject], value: Any) -> Any:
     """Return `value` as a view of `cls`, None if it is no object at all."""
     if isinstance(value, cls):
         return value
-    if type(value) is TelegramObject:  # an undocumented (newer) kind's chat/from: a guess
-        return wrap(value.raw, cls._api_types[0])  # type: ignore[arg-type]
+    if type(value) is TelegramObject:  # a newer kind's undocumented chat/from: a guess
+        return wrap(get_data(value), cls._api_types[0])
     return None

@@ -339,3 +339,20 @@ def _walk(value: object) -> None:
     elif isinstance(value, tuple):
         for item in value:
             _walk(item)
+
+
+def test_methods_win_over_same_named_fields_which_stay_readable_by_item():
+    built = Update({"update_id": 1, "message": {"raw": 1, "respond": "x", "to_dict": [1]}})
+    message = built.message
+    assert message.raw == {"raw": 1, "respond": "x", "to_dict": (1,)}
+    assert callable(message.respond) and callable(message.to_dict)
+    assert (message["raw"], message["respond"], message["to_dict"]) == (1, "x", (1,))
+
+
+def test_nested_views_are_wrapped_once(update):
+    built = update("callback_query")
+    assert built.callback_query is built.callback_query
+    assert built.callback_query.message.reply_markup.inline_keyboard[0][0] is (
+        built.callback_query.message.reply_markup.inline_keyboard[0][0]
+    )
+    assert hasattr(built.callback_query, "data") and not hasattr(built.callback_query, "dta")
