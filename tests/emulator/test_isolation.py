@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import subprocess
 import sys
 from pathlib import Path
 
@@ -31,3 +32,17 @@ def test_module_imports_only_stdlib_and_siblings(path: Path) -> None:
 def test_every_module_stays_small() -> None:
     sizes = {path.name: len(path.read_text(encoding="utf-8").splitlines()) for path in MODULES}
     assert len(sizes) >= 10 and max(sizes.values()) <= 260, sizes
+
+
+def test_running_the_emulator_never_loads_telegram() -> None:
+    code = (
+        "import sys, urllib.request\n"
+        "from scaletg_ptb.emulator import Emulator\n"
+        "with Emulator() as emu:\n"
+        "    urllib.request.urlopen(emu.base_url + emu.token + '/getMe').read()\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'telegram'))\n"
+    )
+    root = PACKAGE.parents[1]
+    done = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, timeout=30)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
