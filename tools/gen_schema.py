@@ -99,7 +99,7 @@ def api_name(cls: type, classes: dict[str, TgClass]) -> str:
 
 def common_base(names: set[str], classes: dict[str, TgClass]) -> str | None:
     """Return the nearest exported class all of `names` derive from, if any."""
-    first = classes[sorted(names)[0]]
+    first = classes[min(names)]
     for base in first.__mro__:
         if base.__name__ in classes and all(issubclass(classes[n], base) for n in names):
             return base.__name__
@@ -210,7 +210,6 @@ subclasses' fields.
 """
 
 # fmt: off
-# ruff: noqa: E501
 
 PTB_VERSION = {ptb!r}
 BOT_API_VERSION = {api!r}

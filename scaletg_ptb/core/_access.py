@@ -8,7 +8,8 @@ from collections.abc import Callable, Mapping
 from types import MappingProxyType
 from typing import Any
 
-from ._schema import DATES, FIELDS
+from ._schema import DATES as _DATES
+from ._schema import FIELDS as _FIELDS
 from ._suggest import closest
 
 NOTHING: Mapping[str, Any] = MappingProxyType({})
@@ -16,13 +17,16 @@ NOTHING: Mapping[str, Any] = MappingProxyType({})
 ALIASES = {"from_user": "from", "sender": "from"}
 # Bot API type name -> view class; typed views register here, None is the generic view.
 VIEW_CLASSES: dict[str | None, type[Slots]] = {}
+# Keyed by Bot API type name; None (an undocumented object) simply finds nothing.
+FIELDS: Mapping[str | None, Mapping[str, str | None]] = _FIELDS  # type: ignore[assignment]
+DATES: Mapping[str | None, frozenset[str]] = _DATES  # type: ignore[assignment]
 _PLAIN = frozenset({str, bool, type(None)})  # never converted, returned at once
 
 
 class Slots:
     """The storage of every view: frozen data, Bot API type name, converted-value cache."""
 
-    __slots__ = ("_data", "_api_type", "_cache")
+    __slots__ = ("_api_type", "_cache", "_data")
 
 
 # Slot accessors: reading through them skips the views' own __getattribute__.
@@ -135,6 +139,6 @@ def wrap_all(items: tuple[Any, ...], api_type: str | None) -> tuple[Any, ...]:
 def _to_datetime(value: float) -> Any:
     """Return a Unix date as an aware UTC datetime; an impossible one stays as given."""
     try:
-        return dtm.datetime.fromtimestamp(value, dtm.timezone.utc)
+        return dtm.datetime.fromtimestamp(value, dtm.UTC)
     except (OverflowError, OSError, ValueError):
         return value

@@ -8,7 +8,6 @@ subclasses' fields.
 """
 
 # fmt: off
-# ruff: noqa: E501
 
 PTB_VERSION = '22.8'
 BOT_API_VERSION = '10.0'

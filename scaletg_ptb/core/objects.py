@@ -4,10 +4,18 @@ from __future__ import annotations
 
 import reprlib
 from collections.abc import Mapping
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from ._access import (
-    VIEW_CLASSES, Slots, convert, documented, field_reader, get_data, get_type, init_view, label,
+    VIEW_CLASSES,
+    Slots,
+    convert,
+    documented,
+    field_reader,
+    get_data,
+    get_type,
+    init_view,
+    label,
 )
 from ._frozen import ATOMS, freeze_mapping, thaw
 
@@ -32,12 +40,15 @@ class TelegramObject(Slots):
         super().__init_subclass__(**kwargs)
         for api_type in cls.__dict__.get("_api_types", ()):
             VIEW_CLASSES[api_type] = cls
-        cls.__getattribute__ = field_reader(cls)  # type: ignore[assignment]
+        cls.__getattribute__ = field_reader(cls)  # type: ignore[method-assign]
 
     def __init__(self, raw: Mapping[str, Any], api_type: str | None = None) -> None:
         """Copy `raw` (a Bot API object as a dict) once into a frozen view."""
         if not isinstance(raw, Mapping):
-            raise ValueError(f"{type(self).__name__} needs a mapping, got {type(raw).__name__}.")
+            # ValueError like Update(): "not a Bot API object", whatever the reason.
+            raise ValueError(  # noqa: TRY004
+                f"{type(self).__name__} needs a mapping, got {type(raw).__name__}."
+            )
         default = self._api_types[0] if self._api_types else None
         init_view(self, freeze_mapping(raw), api_type or default)
 
@@ -60,6 +71,11 @@ class TelegramObject(Slots):
 
     __iter__ = None  # item access is by name only: not a sequence, not a mapping
 
+    if TYPE_CHECKING:  # fields are read by the generated __getattribute__; tell type checkers
+
+        def __getattr__(self, name: str) -> Any:
+            """Read a field (any name: present → value, documented → None)."""
+
     def __setattr__(self, name: str, value: Any) -> None:
         """Refuse: views are read-only."""
         raise AttributeError(f"cannot set {name!r}: {label(self)!r} objects are read-only")
@@ -72,7 +88,7 @@ class TelegramObject(Slots):
         """Compare views of the same class by their raw content."""
         if type(other) is not type(self):
             return NotImplemented
-        return get_data(self) == get_data(other)  # type: ignore[arg-type]
+        return get_data(self) == get_data(other)
 
     def __hash__(self) -> int:
         """Hash the scalar top-level fields (equal views have equal scalars)."""
@@ -95,7 +111,7 @@ class TelegramObject(Slots):
 
 
 VIEW_CLASSES[None] = TelegramObject
-TelegramObject.__getattribute__ = field_reader(TelegramObject)  # type: ignore[assignment]
+TelegramObject.__getattribute__ = field_reader(TelegramObject)  # type: ignore[method-assign]
 
 
 def _rebuild(cls: type[TelegramObject], raw: dict[str, Any], api_type: str | None) -> Any:

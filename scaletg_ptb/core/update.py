@@ -16,7 +16,7 @@ _MESSAGE_KINDS = frozenset({
     "message", "edited_message", "channel_post", "edited_channel_post",
     "business_message", "edited_business_message", "guest_message",
 })
-_CHAT_OF = {
+_CHAT_OF: dict[str, tuple[str, ...]] = {
     **dict.fromkeys(_MESSAGE_KINDS, ("chat",)),
     **dict.fromkeys(
         ("deleted_business_messages", "my_chat_member", "chat_member", "chat_join_request",
@@ -25,7 +25,7 @@ _CHAT_OF = {
     ),
     "callback_query": ("message", "chat"),
 }
-_USER_OF = {
+_USER_OF: dict[str, tuple[str, ...]] = {
     **dict.fromkeys(_MESSAGE_KINDS, ("from",)),
     **dict.fromkeys(
         ("inline_query", "chosen_inline_result", "callback_query", "shipping_query",
@@ -48,7 +48,10 @@ class Update(TelegramObject):
     def __init__(self, raw: Mapping[str, Any]) -> None:
         """Copy `raw` (a Bot API Update dict) once into a frozen view."""
         if not isinstance(raw, Mapping):
-            raise ValueError(f"Update needs a mapping (a Bot API Update), got {type(raw).__name__}.")
+            # The contract: ValueError for anything that is not a valid Bot API Update.
+            raise ValueError(  # noqa: TRY004
+                f"Update needs a mapping (a Bot API Update), got {type(raw).__name__}."
+            )
         update_id = raw.get("update_id")
         if type(update_id) is not int:
             problem = "has no 'update_id'" if update_id is None else f"has update_id={update_id!r}"
@@ -118,12 +121,14 @@ def _kind_of(data: Mapping[str, Any]) -> str | None:
     return next((key for key in data if key != "update_id"), None)
 
 
-def _path(table: dict[str, tuple[str, ...]], kind: str | None, guess: tuple[str, ...]) -> Any:
+def _path(table: Mapping[str, tuple[str, ...]], kind: str | None, guess: tuple[str, ...]) -> Any:
     """Return the payload path `table` gives for a kind; a newer kind's payload: `guess`."""
+    if kind is None:
+        return ()
     if kind in table:
         return table[kind]
     # PTB knows no newer kinds; their payload's own chat/from is the best guess.
-    return () if kind is None or kind in KIND_TYPES else guess
+    return () if kind in KIND_TYPES else guess
 
 
 def _walk(update: Update, path: tuple[str, ...]) -> Any:

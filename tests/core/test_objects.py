@@ -14,7 +14,7 @@ from scaletg_ptb.core import CallbackQuery, Chat, Message, TelegramObject, Updat
 
 from .conftest import PAYLOADS, load
 
-UTC = dtm.timezone.utc
+UTC = dtm.UTC
 ALL_PAYLOADS = sorted(path.stem for path in PAYLOADS.glob("*.json"))
 
 
@@ -202,9 +202,9 @@ def test_misspelt_attribute_of_generic_view_names_its_type(update):
     entity = update("private_command").message.entities[0]
     with pytest.raises(AttributeError, match=r"^'MessageEntity' object has no attribute 'lenght'; "
                                              r"did you mean 'length'\?$"):
-        entity.lenght
+        _ = entity.lenght
     with pytest.raises(AttributeError, match=r"^'TelegramObject' object has no attribute 'x'$"):
-        update("unknown_fields").message.future_object.x
+        _ = update("unknown_fields").message.future_object.x
 
 
 def test_item_access_is_by_present_raw_key(update):

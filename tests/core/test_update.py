@@ -6,7 +6,15 @@ from collections import OrderedDict
 
 import pytest
 
-from scaletg_ptb.core import UPDATE_KINDS, CallbackQuery, Chat, Message, TelegramObject, Update, User
+from scaletg_ptb.core import (
+    UPDATE_KINDS,
+    CallbackQuery,
+    Chat,
+    Message,
+    TelegramObject,
+    Update,
+    User,
+)
 
 
 @pytest.mark.parametrize(
