@@ -17,6 +17,7 @@ from .config import Config
 from .context import Runtime
 from .core import Reply, Update, User
 from .dispatch import Dispatcher, Observer
+from .ordering import Backlog, ChatOrderedProcessor
 from .registry import Registry
 from .sending import send_reply
 
@@ -24,7 +25,23 @@ log = logging.getLogger("scaletg_ptb")
 
 
 class ScaleBot(ExtBot[None]):
-    """PTB's ExtBot, quiet about ``do_api_request``: ScaleTG sends every reply through it by design."""
+    """PTB's ExtBot that waits for room in the backlog before fetching more updates.
+
+    It is also quiet about ``do_api_request``: ScaleTG sends every reply through it by design.
+    """
+
+    def __init__(self, *args: Any, backlog: Backlog | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._backlog = backlog
+
+    async def get_updates(self, *args: Any, **kwargs: Any) -> tuple[telegram.Update, ...]:
+        """Fetch updates once fewer than ``max_pending`` are waiting (backpressure)."""
+        if self._backlog is not None:
+            await self._backlog.wait_for_room()
+        updates = await super().get_updates(*args, **kwargs)
+        if self._backlog is not None:
+            self._backlog.add(len(updates))
+        return updates
 
     @classmethod
     def _warn(cls, message: str | PTBUserWarning, category: type[Warning] = PTBUserWarning,
@@ -102,17 +119,20 @@ def build_application(config: Config, registry: Registry,
     ``observers`` are called with each update and its outcome once it is processed.
     """
     adapter = Adapter(config, registry, observers)
-    pool_size = max(8, min(config.processing.workers, 256))
+    processing = config.processing
+    backlog = Backlog(processing.max_pending)
     bot = ScaleBot(
         config.token,
         base_url=config.base_url,
-        request=HTTPXRequest(connection_pool_size=pool_size),
+        request=HTTPXRequest(connection_pool_size=max(8, min(processing.concurrency, 256))),
         get_updates_request=HTTPXRequest(),
+        backlog=backlog,
     )
     application = (
         ApplicationBuilder()
         .application_class(ScaleApplication, kwargs={"adapter": adapter})
         .bot(bot)
+        .concurrent_updates(ChatOrderedProcessor(processing.concurrency, backlog))
         .build()
     )
     application.add_handler(TypeHandler(telegram.Update, adapter.handle))

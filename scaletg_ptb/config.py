@@ -34,7 +34,9 @@ class PollingConfig:
 class ProcessingConfig:
     """How updates are processed."""
 
-    workers: int = 32  # threads for plain `def` apps, sized for blocking I/O
+    concurrency: int = 256  # updates of different chats processed at once
+    workers: int = 64  # threads for plain `def` apps, sized for blocking I/O
+    max_pending: int = 1000  # fetched but unprocessed updates before fetching pauses
 
 
 @dataclass(frozen=True)
@@ -175,11 +177,15 @@ def _polling(checker: _Checker, data: Any) -> PollingConfig:
 
 def _processing(checker: _Checker, data: Any) -> ProcessingConfig:
     checker.mapping(data, "processing")
-    checker.only_keys(data, "processing.", {"workers"})
-    workers = checker.optional(data, "workers", int, 32, "processing.")
-    if workers < 1:
-        raise ConfigError(f"{checker.filename}: 'processing.workers' must be at least 1, got {workers!r}.")
-    return ProcessingConfig(workers=workers)
+    checker.only_keys(data, "processing.", {"concurrency", "workers", "max_pending"})
+    defaults = ProcessingConfig()
+    values = {}
+    for key in ("concurrency", "workers", "max_pending"):
+        value = checker.optional(data, key, int, getattr(defaults, key), "processing.")
+        if value < 1:
+            raise ConfigError(f"{checker.filename}: 'processing.{key}' must be at least 1, got {value!r}.")
+        values[key] = value
+    return ProcessingConfig(**values)
 
 
 def _log_level(checker: _Checker, data: Any) -> str:

@@ -134,6 +134,15 @@ def _import(base: Path, dotted: str, who: str, section: str, config_name: str) -
     parent = str(base.parent)
     if parent not in sys.path:
         sys.path.insert(0, parent)
+    package = sys.modules.get(base.name)
+    search = getattr(package, "__path__", None)
+    if search is not None and str(base) not in search:
+        # Another project's apps/ (or modules/) package is already loaded in this process,
+        # as when tests run several sandbox projects: look in this project's folder first.
+        if isinstance(search, list):
+            search.insert(0, str(base))
+        else:  # a namespace package's path only appends
+            search.append(str(base))
     try:
         return importlib.import_module(f"{base.name}.{dotted}")
     except Exception as exc:  # noqa: BLE001 - any import-time error is the app's own; show it

@@ -1,0 +1,120 @@
+"""Per-chat ordered concurrency for python-telegram-bot, with backpressure on fetching.
+
+PTB's ``concurrent_updates`` runs updates at once but lets a chat's messages overtake each
+other. Here updates of one chat (or, without a chat, of one user) run strictly in arrival
+order, while different chats run concurrently up to ``concurrency``. A chat waits for its
+turn *before* it takes a slot, so one flooding chat holds at most one slot and cannot starve
+the others. A chat's turn lock is freed as soon as the chat has nothing in flight, so memory
+does not grow with the number of chats ever seen.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import sys
+from collections.abc import Awaitable, Hashable
+from typing import Any
+
+import telegram
+from telegram.ext import BaseUpdateProcessor
+
+
+def chat_key(update: object) -> Hashable | None:
+    """Return what orders ``update``: its chat, else its user, else None (no order)."""
+    if not isinstance(update, telegram.Update):
+        return None
+    chat = update.effective_chat
+    if chat is not None:
+        return ("chat", chat.id)
+    user = update.effective_user
+    if user is not None:
+        return ("user", user.id)
+    return None
+
+
+class Backlog:
+    """Count updates fetched but not yet processed; make fetching wait while there are too many."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.count = 0
+        self._room = asyncio.Event()
+        self._room.set()
+
+    def add(self, count: int) -> None:
+        """Record ``count`` newly fetched updates."""
+        self.count += count
+        if self.count >= self.limit:
+            self._room.clear()
+
+    def done(self) -> None:
+        """Record one processed update."""
+        self.count = max(0, self.count - 1)
+        if self.count < self.limit:
+            self._room.set()
+
+    async def wait_for_room(self) -> None:
+        """Return once fewer than ``limit`` updates are waiting or in flight."""
+        await self._room.wait()
+
+
+class _Turn:
+    """One chat's FIFO lock and how many of its updates hold or wait for it."""
+
+    __slots__ = ("lock", "users")
+
+    def __init__(self) -> None:
+        self.lock = asyncio.Lock()
+        self.users = 0
+
+
+class ChatOrderedProcessor(BaseUpdateProcessor):
+    """Run different chats concurrently and each chat's updates in order (a PTB update processor)."""
+
+    def __init__(self, concurrency: int, backlog: Backlog | None = None) -> None:
+        # PTB's own semaphore is taken before do_process_update, i.e. before a chat's turn;
+        # bounding it would let one chat's queued updates hold every slot. Bound below instead.
+        super().__init__(max_concurrent_updates=sys.maxsize)
+        self.concurrency = concurrency
+        self.backlog = backlog
+        self._slots = asyncio.Semaphore(concurrency)
+        self._turns: dict[Hashable, _Turn] = {}
+
+    @property
+    def active_chats(self) -> int:
+        """Return how many chats have updates in flight (their turn state is held)."""
+        return len(self._turns)
+
+    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        """Wait for the chat's turn, then for a free slot, then process."""
+        try:
+            await self._in_turn(chat_key(update), coroutine)
+        finally:
+            if inspect.iscoroutine(coroutine) and inspect.getcoroutinestate(coroutine) == "CORO_CREATED":
+                coroutine.close()  # cancelled while waiting: never started, so say nothing
+            if self.backlog is not None:
+                self.backlog.done()
+
+    async def _in_turn(self, key: Hashable | None, coroutine: Awaitable[Any]) -> None:
+        if key is None:
+            async with self._slots:
+                await coroutine
+            return
+        turn = self._turns.get(key)
+        if turn is None:
+            turn = self._turns[key] = _Turn()
+        turn.users += 1
+        try:
+            async with turn.lock, self._slots:
+                await coroutine
+        finally:
+            turn.users -= 1
+            if turn.users == 0:
+                del self._turns[key]
+
+    async def initialize(self) -> None:
+        """Nothing to set up: the state is made per chat on demand."""
+
+    async def shutdown(self) -> None:
+        """Nothing to free: a chat's state goes when its last update is done."""
