@@ -33,6 +33,20 @@ class ScaleBot(ExtBot[None]):
     def __init__(self, *args: Any, backlog: Backlog | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._backlog = backlog
+        self._raw_updates: dict[int, dict[str, Any]] = {}
+
+    def pop_raw_update(self, update_id: int) -> dict[str, Any] | None:
+        """Return (once) the update's JSON exactly as Telegram sent it, if this bot fetched it."""
+        return self._raw_updates.pop(update_id, None)
+
+    async def _post(self, endpoint: str, *args: Any, **kwargs: Any) -> Any:
+        result = await super()._post(endpoint, *args, **kwargs)
+        if endpoint == "getUpdates" and isinstance(result, list):
+            # Keep Telegram's own dicts: cheaper and truer than rebuilding them with to_dict().
+            for raw in result:
+                if isinstance(raw, dict) and isinstance(raw.get("update_id"), int):
+                    self._raw_updates[raw["update_id"]] = raw
+        return result
 
     async def get_updates(self, *args: Any, **kwargs: Any) -> tuple[telegram.Update, ...]:
         """Fetch updates once fewer than ``max_pending`` are waiting (backpressure)."""
@@ -109,7 +123,9 @@ class Adapter:
     async def handle(self, update: telegram.Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Turn PTB's update into ScaleTG's view and run the apps over it."""
         assert self.dispatcher is not None, "Adapter.handle called before Adapter.start"
-        await self.dispatcher.dispatch(Update(update.to_dict()))
+        bot = context.bot
+        raw = bot.pop_raw_update(update.update_id) if isinstance(bot, ScaleBot) else None
+        await self.dispatcher.dispatch(Update(raw if raw is not None else update.to_dict()))
 
 
 def build_application(config: Config, registry: Registry,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
-import inspect
 import logging
 import time
 from collections.abc import Callable, Sequence
@@ -57,6 +56,7 @@ class Dispatcher:
         self.runtime = runtime
         self.executor = executor
         self.observers = tuple(observers)
+        self.batches = _batches(registry.apps)
 
     async def dispatch(self, update: Update) -> Outcome:
         """Process ``update`` and log one line about it."""
@@ -75,34 +75,16 @@ class Dispatcher:
         return outcome
 
     async def _dispatch(self, update: Update) -> Outcome:
-        base = Outcome(update.id, update.type)
         refused_by = self._refused_by(update)
         if refused_by:
             return Outcome(update.id, update.type, dropped_by=refused_by)
-        chosen: App | None = None
-        reply: Reply | None = None
-        sending: asyncio.Task[bool] | None = None
-        for app in self.registry.apps:
-            result = await self._run(app, update)
-            if result is None:
-                continue
-            if chosen is not None:
-                log.debug("Update id=%s: reply of '%s' discarded, '%s' answered first",
-                          update.id, app.name, chosen.name)
-                continue
-            try:
-                reply = to_reply(result, app=app.name, update=update)
-            except InvalidReplyError as exc:
-                log.error("%s", exc)
-                continue
-            chosen = app
-            if reply is not None:
-                # Send as soon as the reply is known, while the later apps still run.
-                sending = asyncio.create_task(self._send(reply, app, update))
-        if chosen is None:
-            return base
-        sent = await sending if sending is not None else False
-        return Outcome(update.id, update.type, app=chosen.name, reply=reply, sent=sent)
+        selection = _Selection(self, update)
+        for batch in self.batches:
+            if batch[0].is_async:
+                selection.offer(batch[0], await self._run_async(batch[0], update))
+            else:
+                await self._run_plain(batch, update, selection)
+        return await selection.outcome()
 
     def _refused_by(self, update: Update) -> str | None:
         for module in self.registry.modules:
@@ -117,26 +99,35 @@ class Dispatcher:
                 return module.name
         return None
 
-    async def _run(self, app: App, update: Update) -> Any:
-        """Call the app's process(update); an exception counts as None."""
+    async def _run_async(self, app: App, update: Update) -> Any:
+        """Await an ``async def`` app's process(update); an exception counts as None."""
         try:
-            if app.is_async:
-                result = await app.process(update)
-            else:
-                result = await self._in_worker(app.process, update)
-            if inspect.isawaitable(result):
-                result = await result
-            return result
+            return await app.process(update)
         except Exception as exc:  # noqa: BLE001 - one app must never stop the others
-            log.error("App '%s' raised %s on update id=%s: %s", app.name, type(exc).__name__,
-                      update.id, exc, exc_info=True)
+            _log_app_error(app, update, exc)
             return None
 
-    async def _in_worker(self, function: Callable[[Update], Any], update: Update) -> Any:
-        """Run a plain ``def`` app in the worker pool so it never blocks the event loop."""
+    async def _run_plain(self, batch: tuple[App, ...], update: Update, selection: _Selection) -> None:
+        """Run consecutive plain ``def`` apps in one worker thread, off the event loop.
+
+        One thread hop per batch instead of per app keeps the runner's CPU cost low; each
+        result is handed to the loop at once, so the first reply is sent while later apps run.
+        """
         loop = asyncio.get_running_loop()
-        context = contextvars.copy_context()
-        return await loop.run_in_executor(self.executor, context.run, function, update)
+
+        def run_batch() -> None:
+            for app in batch:
+                try:
+                    result = app.process(update)
+                except Exception as exc:  # noqa: BLE001 - one app must never stop the others
+                    _log_app_error(app, update, exc)
+                    continue
+                if result is not None:
+                    loop.call_soon_threadsafe(selection.offer, app, result)
+
+        # The offers are queued on the loop before the future's own completion callback,
+        # so all of them are handled before this await returns.
+        await loop.run_in_executor(self.executor, contextvars.copy_context().run, run_batch)
 
     async def _send(self, reply: Reply, app: App, update: Update) -> bool:
         try:
@@ -147,3 +138,56 @@ class Dispatcher:
             return False
         return True
 
+
+
+class _Selection:
+    """The first app result that is not None, and the send of its reply (lives on the loop)."""
+
+    def __init__(self, dispatcher: Dispatcher, update: Update) -> None:
+        self.dispatcher = dispatcher
+        self.update = update
+        self.chosen: App | None = None
+        self.reply: Reply | None = None
+        self.sending: asyncio.Task[bool] | None = None
+
+    def offer(self, app: App, result: Any) -> None:
+        """Take ``result`` if it is the first one; start sending its reply right away."""
+        if result is None:
+            return
+        update = self.update
+        if self.chosen is not None:
+            log.debug("Update id=%s: reply of '%s' discarded, '%s' answered first",
+                      update.id, app.name, self.chosen.name)
+            return
+        try:
+            reply = to_reply(result, app=app.name, update=update)
+        except InvalidReplyError as exc:
+            log.error("%s", exc)
+            return
+        self.chosen, self.reply = app, reply
+        if reply is not None:
+            self.sending = asyncio.ensure_future(self.dispatcher._send(reply, app, update))
+
+    async def outcome(self) -> Outcome:
+        """Wait for the send, if any, and say what happened."""
+        update = self.update
+        if self.chosen is None:
+            return Outcome(update.id, update.type)
+        sent = await self.sending if self.sending is not None else False
+        return Outcome(update.id, update.type, app=self.chosen.name, reply=self.reply, sent=sent)
+
+
+def _batches(apps: Sequence[App]) -> tuple[tuple[App, ...], ...]:
+    """Group consecutive plain apps together; each async app stands alone."""
+    batches: list[list[App]] = []
+    for app in apps:
+        if app.is_async or not batches or batches[-1][0].is_async:
+            batches.append([app])
+        else:
+            batches[-1].append(app)
+    return tuple(tuple(batch) for batch in batches)
+
+
+def _log_app_error(app: App, update: Update, exc: Exception) -> None:
+    log.error("App '%s' raised %s on update id=%s: %s", app.name, type(exc).__name__, update.id, exc,
+              exc_info=exc)

@@ -230,3 +230,19 @@ def test_one_info_line_per_update(caplog, apps, expected):
     lines = [r.getMessage() for r in caplog.records if r.levelno == logging.INFO]
     assert len(lines) == 1
     assert re.fullmatch(rf"Update id=7 type=message {expected} in \d+\.\d ms", lines[0]), lines[0]
+
+
+def test_consecutive_plain_apps_share_one_worker_hop_and_async_apps_split_them():
+    threads = []
+
+    def plain(update):
+        threads.append(threading.get_ident())
+
+    async def asynchronous(update):
+        threads.append("loop")
+
+    harness = Harness(app("p1", plain), app("p2", plain), app("a", asynchronous), app("p3", plain))
+    harness.run()
+    assert threads[2] == "loop"
+    assert threads[0] == threads[1] != threading.get_ident()
+    assert len(threads) == 4
