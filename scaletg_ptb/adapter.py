@@ -9,80 +9,22 @@ from collections.abc import Sequence
 from typing import Any
 
 import telegram
-from telegram.ext import Application, ApplicationBuilder, ContextTypes, ExtBot, TypeHandler
+from telegram.ext import ApplicationBuilder, ContextTypes, ExtBot, TypeHandler
 from telegram.request import HTTPXRequest
-from telegram.warnings import PTBUserWarning
+
+from .application import ScaleApplication
 
 from .config import Config
 from .context import Runtime
 from .core import Reply, Update, User
 from .dispatch import Dispatcher, Observer
+from .deadletters import DeadLetters, UnfinishedUpdates
 from .ordering import Backlog, ChatOrderedProcessor
+from .polling import ScaleBot, ScaleUpdater
 from .registry import Registry
 from .sending import send_reply
 
 log = logging.getLogger("scaletg_ptb")
-
-
-class ScaleBot(ExtBot[None]):
-    """PTB's ExtBot that waits for room in the backlog before fetching more updates.
-
-    It is also quiet about ``do_api_request``: ScaleTG sends every reply through it by design.
-    """
-
-    def __init__(self, *args: Any, backlog: Backlog | None = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._backlog = backlog
-        self._raw_updates: dict[int, dict[str, Any]] = {}
-
-    def pop_raw_update(self, update_id: int) -> dict[str, Any] | None:
-        """Return (once) the update's JSON exactly as Telegram sent it, if this bot fetched it."""
-        return self._raw_updates.pop(update_id, None)
-
-    async def _post(self, endpoint: str, *args: Any, **kwargs: Any) -> Any:
-        result = await super()._post(endpoint, *args, **kwargs)
-        if endpoint == "getUpdates" and isinstance(result, list):
-            # Keep Telegram's own dicts: cheaper and truer than rebuilding them with to_dict().
-            for raw in result:
-                if isinstance(raw, dict) and isinstance(raw.get("update_id"), int):
-                    self._raw_updates[raw["update_id"]] = raw
-        return result
-
-    async def get_updates(self, *args: Any, **kwargs: Any) -> tuple[telegram.Update, ...]:
-        """Fetch updates once fewer than ``max_pending`` are waiting (backpressure)."""
-        if self._backlog is not None:
-            await self._backlog.wait_for_room()
-        updates = await super().get_updates(*args, **kwargs)
-        if self._backlog is not None:
-            self._backlog.add(len(updates))
-        return updates
-
-    @classmethod
-    def _warn(cls, message: str | PTBUserWarning, category: type[Warning] = PTBUserWarning,
-              stacklevel: int = 0) -> None:
-        if "instead of 'Bot.do_api_request" in str(message):
-            return
-        super()._warn(message, category=category, stacklevel=stacklevel + 1)
-
-
-class ScaleApplication(Application):  # type: ignore[type-arg]
-    """PTB's Application that starts and stops the adapter with itself.
-
-    ``initialize``/``shutdown`` run both under ``run_polling`` and under ``async with
-    application``, unlike ``post_init``, so tests and the sandbox get the same lifecycle.
-    """
-
-    def __init__(self, *, adapter: Adapter, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.adapter = adapter
-
-    async def initialize(self) -> None:
-        await super().initialize()  # calls getMe, so the bot knows its username
-        await self.adapter.start(self.bot)
-
-    async def shutdown(self) -> None:
-        await self.adapter.stop()
-        await super().shutdown()
 
 
 class Adapter:
@@ -124,15 +66,29 @@ class Adapter:
         """Turn PTB's update into ScaleTG's view and run the apps over it."""
         assert self.dispatcher is not None, "Adapter.handle called before Adapter.start"
         bot = context.bot
-        raw = bot.pop_raw_update(update.update_id) if isinstance(bot, ScaleBot) else None
-        await self.dispatcher.dispatch(Update(raw if raw is not None else update.to_dict()))
+        if not isinstance(bot, ScaleBot):
+            await self.dispatcher.dispatch(Update(update.to_dict()))
+            return
+        try:
+            if bot.is_dead(update.update_id):
+                return  # set aside when it failed to parse
+            raw = bot.raw_update(update.update_id)
+            try:
+                view = Update(raw if raw is not None else update.to_dict())
+            except (TypeError, ValueError) as exc:
+                bot._set_aside(raw, exc)
+                return
+            await self.dispatcher.dispatch(view)
+        finally:
+            bot.finish_update(update.update_id)
 
 
-def build_application(config: Config, registry: Registry,
-                      observers: Sequence[Observer] = ()) -> ScaleApplication:
+def build_application(config: Config, registry: Registry, observers: Sequence[Observer] = (), *,
+                      handle_signals: bool = False) -> ScaleApplication:
     """Build PTB's Application with one catch-all handler that feeds the ScaleTG adapter.
 
-    ``observers`` are called with each update and its outcome once it is processed.
+    ``observers`` are called with each update and its outcome once it is processed;
+    ``handle_signals`` makes SIGINT/SIGTERM drain gracefully, a second one force the stop.
     """
     adapter = Adapter(config, registry, observers)
     processing = config.processing
@@ -143,14 +99,18 @@ def build_application(config: Config, registry: Registry,
         request=HTTPXRequest(connection_pool_size=max(8, min(processing.concurrency, 256))),
         get_updates_request=HTTPXRequest(),
         backlog=backlog,
+        dead_letters=DeadLetters(config.state_dir / "dead_letters.jsonl"),
     )
     application = (
         ApplicationBuilder()
-        .application_class(ScaleApplication, kwargs={"adapter": adapter})
-        .bot(bot)
+        .application_class(ScaleApplication, kwargs={
+            "adapter": adapter, "handle_signals": handle_signals, "stop_timeout": processing.stop_timeout,
+            "unfinished": UnfinishedUpdates(config.state_dir / "unfinished.jsonl")})
+        .updater(ScaleUpdater(bot, asyncio.Queue()))  # the Application takes its bot from it
         .concurrent_updates(ChatOrderedProcessor(processing.concurrency, backlog))
         .build()
     )
+    bot.set_on_fatal(application.fatal)
     application.add_handler(TypeHandler(telegram.Update, adapter.handle))
     application.add_error_handler(_log_error)
     return application

@@ -37,6 +37,8 @@ class ProcessingConfig:
     concurrency: int = 256  # updates of different chats processed at once
     workers: int = 64  # threads for plain `def` apps, sized for blocking I/O
     max_pending: int = 1000  # fetched but unprocessed updates before fetching pauses
+    update_timeout: float = 60.0  # seconds an update may spend in the apps before it is abandoned
+    stop_timeout: float = 30.0  # seconds to finish the updates in hand at SIGINT/SIGTERM
 
 
 @dataclass(frozen=True)
@@ -51,11 +53,17 @@ class Config:
     polling: PollingConfig = PollingConfig()
     processing: ProcessingConfig = ProcessingConfig()
     log_level: str = "INFO"
+    state: str = "state"  # folder for set-aside and unfinished updates, relative to the root
 
     @property
     def root(self) -> Path:
         """Return the project folder: the one that holds the config file."""
         return self.path.parent
+
+    @property
+    def state_dir(self) -> Path:
+        """Return the folder for set-aside and unfinished updates."""
+        return self.root / self.state
 
 
 def load_config(
@@ -70,7 +78,7 @@ def load_config(
     data = _read_yaml(path)
     checker = _Checker(path.name)
     checker.only_keys(data, "", {"token", "base_url", "apps", "modules", "polling",
-                                 "processing", "logging"})
+                                 "processing", "logging", "state_dir"})
     base_url = environ.get(BASE_URL_ENV) or checker.optional(data, "base_url", str, DEFAULT_BASE_URL)
     config = Config(
         path=path.resolve(),
@@ -81,6 +89,7 @@ def load_config(
         polling=_polling(checker, data.get("polling") or {}),
         processing=_processing(checker, data.get("processing") or {}),
         log_level=_log_level(checker, data.get("logging") or {}),
+        state=checker.optional(data, "state_dir", str, "state"),
     )
     token = environ.get(TOKEN_ENV) or _token_from_file(data, path.name)
     if require_token:
@@ -177,13 +186,16 @@ def _polling(checker: _Checker, data: Any) -> PollingConfig:
 
 def _processing(checker: _Checker, data: Any) -> ProcessingConfig:
     checker.mapping(data, "processing")
-    checker.only_keys(data, "processing.", {"concurrency", "workers", "max_pending"})
+    counts, seconds = ("concurrency", "workers", "max_pending"), ("update_timeout", "stop_timeout")
+    checker.only_keys(data, "processing.", {*counts, *seconds})
     defaults = ProcessingConfig()
-    values = {}
-    for key in ("concurrency", "workers", "max_pending"):
-        value = checker.optional(data, key, int, getattr(defaults, key), "processing.")
-        if value < 1:
-            raise ConfigError(f"{checker.filename}: 'processing.{key}' must be at least 1, got {value!r}.")
+    values: dict[str, Any] = {}
+    for key in counts + seconds:
+        value = checker.optional(data, key, int if key in counts else (int, float), getattr(defaults, key),
+                                 "processing.")
+        if value <= 0:
+            least = "at least 1" if key in counts else "more than 0 seconds"
+            raise ConfigError(f"{checker.filename}: 'processing.{key}' must be {least}, got {value!r}.")
         values[key] = value
     return ProcessingConfig(**values)
 

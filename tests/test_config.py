@@ -85,7 +85,7 @@ def test_yaml_syntax_error_names_line_and_column(tmp_path):
 def test_unknown_top_level_key(tmp_path):
     assert error_of(tmp_path, f'token: "{TOKEN}"\napp: [echo]') == (
         "config.yaml: unknown key 'app'. Remove it or use one of: apps, base_url, logging, modules, "
-        "polling, processing, token."
+        "polling, processing, state_dir, token."
     )
 
 
@@ -106,6 +106,7 @@ def test_unknown_nested_key(tmp_path):
      "config.yaml: 'polling.allowed_updates' must be 'all' or a list of update kinds, got 'some'."),
     ("polling: [1]", "config.yaml: 'polling' must be a mapping of settings, got list [1]."),
     ("processing: {workers: 0}", "config.yaml: 'processing.workers' must be at least 1, got 0."),
+    ("processing: {stop_timeout: 0}", "config.yaml: 'processing.stop_timeout' must be more than 0 seconds, got 0."),
     ("processing: {workers: 2.5}", "config.yaml: 'processing.workers' must be an integer, got number 2.5."),
     ("logging: {level: LOUD}",
      "config.yaml: 'logging.level' is 'LOUD'; use one of DEBUG, INFO, WARNING, ERROR, CRITICAL."),

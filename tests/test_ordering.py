@@ -5,7 +5,7 @@ import asyncio
 import pytest
 import telegram
 
-from scaletg_ptb.adapter import ScaleBot
+from scaletg_ptb.polling import ScaleBot
 from scaletg_ptb.ordering import Backlog, ChatOrderedProcessor, chat_key
 
 
