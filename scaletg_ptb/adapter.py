@@ -48,7 +48,8 @@ class Adapter:
         self.executor = ThreadPoolExecutor(self.config.processing.workers, thread_name_prefix="scaletg-app")
         runtime = Runtime(send=send, loop=asyncio.get_running_loop(), bot=User(bot.bot.to_dict()),
                           commands=self.registry.commands())
-        self.dispatcher = Dispatcher(self.registry, runtime, self.executor, self.observers)
+        self.dispatcher = Dispatcher(self.registry, runtime, self.executor, self.observers,
+                                     update_timeout=self.config.processing.update_timeout)
         log.info("Bot @%s is up with apps: %s", bot.username,
                  ", ".join(a.name for a in self.registry.apps) or "(none: it will answer nothing)")
         for command, first, later in self.registry.command_clashes():

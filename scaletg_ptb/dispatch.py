@@ -51,8 +51,9 @@ class Dispatcher:
     """Give each update to every enabled app in config order; send the first non-None reply."""
 
     def __init__(self, registry: Registry, runtime: Runtime, executor: Executor,
-                 observers: Sequence[Observer] = ()) -> None:
+                 observers: Sequence[Observer] = (), update_timeout: float | None = None) -> None:
         self.registry = registry
+        self.update_timeout = update_timeout
         self.runtime = runtime
         self.executor = executor
         self.observers = tuple(observers)
@@ -79,12 +80,22 @@ class Dispatcher:
         if refused_by:
             return Outcome(update.id, update.type, dropped_by=refused_by)
         selection = _Selection(self, update)
+        try:
+            await asyncio.wait_for(self._run_apps(update, selection), self.update_timeout)
+        except TimeoutError:
+            selection.closed = True  # what the stuck app returns later is ignored
+            log.error("Update id=%s: app '%s' did not finish within %g s; moving on without it "
+                      "(a plain app's thread runs on until it returns).",
+                      update.id, selection.running, self.update_timeout)
+        return await selection.outcome()
+
+    async def _run_apps(self, update: Update, selection: _Selection) -> None:
         for batch in self.batches:
             if batch[0].is_async:
+                selection.running = batch[0].name
                 selection.offer(batch[0], await self._run_async(batch[0], update))
             else:
                 await self._run_plain(batch, update, selection)
-        return await selection.outcome()
 
     def _refused_by(self, update: Update) -> str | None:
         for module in self.registry.modules:
@@ -117,6 +128,9 @@ class Dispatcher:
 
         def run_batch() -> None:
             for app in batch:
+                if selection.closed:
+                    return
+                selection.running = app.name
                 try:
                     result = app.process(update)
                 except Exception as exc:  # noqa: BLE001 - one app must never stop the others
@@ -149,10 +163,12 @@ class _Selection:
         self.chosen: App | None = None
         self.reply: Reply | None = None
         self.sending: asyncio.Task[bool] | None = None
+        self.running = ""  # the app running now, named if it hangs
+        self.closed = False
 
     def offer(self, app: App, result: Any) -> None:
         """Take ``result`` if it is the first one; start sending its reply right away."""
-        if result is None:
+        if result is None or self.closed:
             return
         update = self.update
         if self.chosen is not None:

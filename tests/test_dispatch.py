@@ -246,3 +246,30 @@ def test_consecutive_plain_apps_share_one_worker_hop_and_async_apps_split_them()
     assert threads[2] == "loop"
     assert threads[0] == threads[1] != threading.get_ident()
     assert len(threads) == 4
+
+
+@pytest.mark.parametrize("kind", ["plain", "async"])
+def test_an_app_that_hangs_is_abandoned_after_the_update_timeout(caplog, kind):
+    release = threading.Event()
+
+    def stuck_plain(update):
+        release.wait(WAIT)
+        return "too late"
+
+    async def stuck_async(update):
+        await asyncio.Event().wait()
+
+    harness = Harness(app("stuck", stuck_plain if kind == "plain" else stuck_async), app("echo", lambda u: "x"))
+
+    async def go():
+        runtime = Runtime(send=harness.send, loop=asyncio.get_running_loop(),
+                          bot=User({"id": 1, "is_bot": True, "first_name": "B"}), commands={})
+        dispatcher = Dispatcher(harness.registry, runtime, harness.executor, update_timeout=0.05)
+        return await dispatcher.dispatch(message_update())
+
+    outcome = asyncio.run(go())
+    release.set()
+    harness.executor.shutdown()
+    assert outcome.app is None and harness.sent == []
+    assert ("Update id=7: app 'stuck' did not finish within 0.05 s; moving on without it "
+            "(a plain app's thread runs on until it returns).") in caplog.messages
