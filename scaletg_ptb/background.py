@@ -60,6 +60,8 @@ class BackgroundBot:
         self._loop = asyncio.get_running_loop()
         self._stopping = asyncio.Event()
         application = self.application
+        if hasattr(application, "request_stop"):
+            application.request_stop = self._stopping.set  # a fatal error ends the thread, not the loop
         async with application:
             await application.start()
             await application.updater.start_polling(  # type: ignore[union-attr]

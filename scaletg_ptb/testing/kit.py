@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import tempfile
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -24,14 +25,18 @@ class SandboxBot:
     """Run the apps of ``config`` (or the given ``apps``) against a fresh Bot API emulator."""
 
     def __init__(self, apps: Sequence[str] | None = None, *, config: str | Path = "config.yaml",
-                 modules: Mapping[str, Mapping[str, Any]] | None = None, timeout: float = 5.0) -> None:
+                 modules: Mapping[str, Mapping[str, Any]] | None = None, timeout: float = 5.0,
+                 state_dir: str | Path | None = None) -> None:
         self.emulator = Emulator()
         self.timeout = timeout
         base = load_config(config, {}, require_token=False)
+        # A fresh state folder per bot: tests must not share set-aside or unfinished updates.
+        self.state_dir = Path(state_dir or tempfile.mkdtemp(prefix="scaletg-state-")).resolve()
         self.config = dataclasses.replace(
             base, token=self.emulator.token, base_url="",
             apps=tuple(base.apps if apps is None else apps),
             modules=base.modules if modules is None else modules,
+            state=str(self.state_dir),
         )
         self._processed: list[tuple[Update, Outcome]] = []
         self._cond = threading.Condition()
