@@ -1,10 +1,12 @@
 #!/usr/bin/env python
 """Run the ScaleTG apps listed in config.yaml as a Telegram bot, by long polling.
 
-    python bot.py [--config PATH] [--log-level LEVEL]
+    python bot.py [--config PATH] [--log-level LEVEL] [--sandbox] [--check]
 
 Like python-telegram-bot's echobot: load the settings, build the Application,
 register one handler (the ScaleTG adapter), then poll until Ctrl-C or SIGTERM.
+With --sandbox, the same runner polls a local Bot API emulator instead and you chat
+with the bot in the terminal: no token, no internet.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 
-from telegram.error import InvalidToken, NetworkError
+from telegram.error import InvalidToken
 
 from scaletg_ptb import ConfigError, Redactor, Registry, build_application, configure_logging, load_config
 from scaletg_ptb.adapter import allowed_updates
@@ -22,6 +24,10 @@ from scaletg_ptb.cli import EXIT_CONFIG_ERROR, EXIT_RUNTIME_ERROR, fail, parse_a
 def main(argv: Sequence[str] | None = None) -> int:
     """Start the bot; return the exit status."""
     args = parse_args(argv)
+    if args.sandbox:
+        from scaletg_ptb.sandbox import run_sandbox
+
+        return run_sandbox(args)
     redactor = Redactor()
     try:
         config = load_config(args.config)
@@ -29,23 +35,38 @@ def main(argv: Sequence[str] | None = None) -> int:
         configure_logging(args.log_level or config.log_level, redactor)
         registry = Registry(config.root, config_name=args.config)
         registry.populate(config.apps, config.modules)
-        application = build_application(config, registry)
+        application = build_application(config, registry, handle_signals=True)
     except ConfigError as exc:
         return fail(exc, EXIT_CONFIG_ERROR, redactor)
+    if args.check:
+        print(describe_check(args.config, registry))
+        return 0
 
     try:
-        # Blocks until Ctrl-C / SIGTERM, then shuts down gracefully.
+        # Blocks until Ctrl-C / SIGTERM, then finishes the updates in hand and shuts down.
+        # Start-up network errors are retried (bootstrap_retries=-1); the stop signals are
+        # the runner's own, so that a second one can save unfinished updates.
         application.run_polling(
             allowed_updates=allowed_updates(config),
             timeout=int(config.polling.timeout),
             drop_pending_updates=config.polling.drop_pending_updates,
+            bootstrap_retries=-1,
+            stop_signals=None,
         )
     except InvalidToken:
         return fail("Telegram rejected the bot token (401 Unauthorized). Check 'token' in "
                     f"{args.config} or TELEGRAM_BOT_TOKEN.", EXIT_RUNTIME_ERROR, redactor)
-    except NetworkError as exc:
-        return fail(f"cannot reach the Bot API at {config.base_url}: {exc}", EXIT_RUNTIME_ERROR, redactor)
+    if application.fatal_error is not None:
+        return fail("Telegram rejected the bot token while the bot was running (401 Unauthorized): "
+                    "it was revoked or changed. Update 'token' and start again.", EXIT_RUNTIME_ERROR, redactor)
     return 0
+
+
+def describe_check(config_path: str, registry: Registry) -> str:
+    """Say what --check validated."""
+    apps = ", ".join(app.name for app in registry.apps) or "none"
+    modules = ", ".join(module.name for module in registry.modules) or "none"
+    return f"{config_path} is valid: apps {apps}; modules {modules}. (Nothing was sent to Telegram.)"
 
 
 if __name__ == "__main__":

@@ -85,11 +85,11 @@ class ScaleApplication(Application):  # type: ignore[type-arg]
     def _on_stop_signal(self, number: int) -> None:
         self._signals += 1
         name = signal.Signals(number).name
-        if not self.running:
-            raise SystemExit(0)  # still starting: nothing to finish
         if self._signals > 1:
             self._force_stop(f"second {name}")
             return
+        if not self.running:
+            raise SystemExit(0)  # still starting: nothing to finish
         pending = len(self.bot.unfinished()) if isinstance(self.bot, ScaleBot) else 0
         log.info("%s: stopping; finishing %d update(s) in hand (up to %.0f s; %s again forces).",
                  name, pending, self.stop_timeout, name)

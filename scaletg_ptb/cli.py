@@ -22,7 +22,13 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--config", default="config.yaml", metavar="PATH",
                         help="the config file (default: config.yaml)")
     parser.add_argument("--log-level", type=str.upper, choices=LOG_LEVELS, metavar="LEVEL",
-                        help="DEBUG, INFO, WARNING, ERROR or CRITICAL (default: from the config, INFO)")
+                        help="DEBUG, INFO, WARNING, ERROR or CRITICAL (default: from the config, INFO; "
+                             "at least WARNING with --sandbox)")
+    parser.add_argument("--sandbox", action="store_true",
+                        help="chat with the bot in this terminal, offline: a local Bot API emulator "
+                             "stands in for Telegram, no token needed")
+    parser.add_argument("--check", action="store_true",
+                        help="validate the config, the apps and the modules, then exit (no connection)")
     return parser.parse_args(argv)
 
 

@@ -93,9 +93,7 @@ class ScaleBot(ExtBot[None]):
     async def get_updates(self, *args: Any, **kwargs: Any) -> tuple[telegram.Update, ...]:
         """Fetch the next batch: wait for room, survive bad updates and polling errors."""
         if self._stopping:
-            # PTB's final call only confirms what was fetched; what it returns is dropped
-            # unconfirmed (Telegram sends it again), so don't track it.
-            return await super().get_updates(*args, **kwargs)
+            return await self._confirm(*args, **kwargs)
         if self.backlog is not None:
             await self.backlog.wait_for_room()
         try:
@@ -113,13 +111,28 @@ class ScaleBot(ExtBot[None]):
             self.backlog.add(len(updates))
         return updates
 
+    async def _confirm(self, *args: Any, **kwargs: Any) -> tuple[telegram.Update, ...]:
+        """Make PTB's last getUpdates call, which only confirms what was fetched.
+
+        What it returns is dropped unconfirmed (Telegram sends it again), so it is not tracked.
+        """
+        try:
+            return await super().get_updates(*args, **kwargs)
+        except TelegramError as exc:
+            log.warning("Could not confirm the last fetched updates to Telegram (%s); "
+                        "they may be delivered again after a restart.", exc)
+            return ()
+
     async def _recover(self, exc: TelegramError) -> None:
         """Log a polling error once per streak and wait before the next try (cancellable)."""
         if isinstance(exc, InvalidToken):
             log.critical("Telegram rejected the bot token (401 Unauthorized) while polling; stopping.")
             if self._on_fatal is not None:
                 self._on_fatal(exc)
-            raise exc
+            # Raising would end PTB's polling task with an error that breaks its shutdown;
+            # wait instead: the stop under way cancels this.
+            await asyncio.sleep(MAX_BACKOFF)
+            return
         self._failures += 1
         if isinstance(exc, RetryAfter):
             delay = _seconds(exc.retry_after)

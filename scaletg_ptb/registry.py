@@ -134,22 +134,30 @@ def _import(base: Path, dotted: str, who: str, section: str, config_name: str) -
     parent = str(base.parent)
     if parent not in sys.path:
         sys.path.insert(0, parent)
-    package = sys.modules.get(base.name)
-    search = getattr(package, "__path__", None)
-    if search is not None and str(base) not in search:
-        # Another project's apps/ (or modules/) package is already loaded in this process,
-        # as when tests run several sandbox projects: look in this project's folder first.
-        if isinstance(search, list):
-            search.insert(0, str(base))
-        else:  # a namespace package's path only appends
-            search.append(str(base))
     try:
+        _search_first(base)
         return importlib.import_module(f"{base.name}.{dotted}")
     except Exception as exc:  # noqa: BLE001 - any import-time error is the app's own; show it
         raise ConfigError(
             f"{who} failed to import: {type(exc).__name__}: {exc}{_location(exc, base)}. "
             f"Fix it or remove it from '{section}' in {config_name}."
         ) from exc
+
+
+def _search_first(base: Path) -> None:
+    """Make the package named like ``base`` look in ``base`` first.
+
+    Another folder of that name may win the import: one loaded earlier in this process (tests
+    running several projects), or a regular package on sys.path when ``base`` has no __init__.py.
+    """
+    package = importlib.import_module(base.name)
+    search = getattr(package, "__path__", None)
+    if search is None or str(base) in search:
+        return
+    if isinstance(search, list):
+        search.insert(0, str(base))
+    else:  # a namespace package's path only appends
+        search.append(str(base))
 
 
 def _location(exc: BaseException, base: Path) -> str:

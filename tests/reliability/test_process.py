@@ -1,0 +1,125 @@
+"""Faults that need a real process: token revoked, API unreachable, stop signals, restarts."""
+
+import signal
+import socket
+
+from scaletg_ptb.emulator import Emulator
+
+from .conftest import TOKEN, make_project
+
+
+def texts(messages):
+    return [m["text"] for m in messages]
+
+
+def test_a_token_revoked_while_running_stops_the_bot_with_a_clear_error(tmp_path, emu, start_bot):
+    bot = start_bot(make_project(tmp_path, ["echo"]), emu.base_url)
+    alice = emu.create_user("Alice")
+    emu.user_says(alice, emu.private_chat(alice), "hi")
+    emu.wait_for_bot_messages(alice["id"], 1, timeout=20)
+    emu.revoke_token()
+    assert bot.wait() == 1
+    assert ("error: Telegram rejected the bot token while the bot was running (401 Unauthorized): "
+            "it was revoked or changed.") in bot.output
+    assert "Traceback" not in bot.output.split("error:")[-1]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_an_unreachable_api_at_start_is_retried_until_it_answers(tmp_path, start_bot):
+    port = free_port()
+    bot = start_bot(make_project(tmp_path, ["echo"]), f"http://127.0.0.1:{port}/bot")
+    bot.wait_for_output("Cannot reach the Bot API at http://127.0.0.1")
+    with Emulator(token=TOKEN, port=port) as emu:
+        alice = emu.create_user("Alice")
+        emu.user_says(alice, emu.private_chat(alice), "finally")
+        assert texts(emu.wait_for_bot_messages(alice["id"], 1, timeout=60)) == ["finally"]
+        bot.signal(signal.SIGINT)
+        assert bot.wait() == 0
+
+
+def test_ctrl_c_while_the_api_is_unreachable_stops_at_once(tmp_path, start_bot):
+    bot = start_bot(make_project(tmp_path, ["echo"]), f"http://127.0.0.1:{free_port()}/bot")
+    bot.wait_for_output("Cannot reach the Bot API")
+    bot.signal(signal.SIGINT)
+    assert bot.wait(timeout=5) == 0
+
+
+def test_sigterm_finishes_the_update_in_hand_and_nothing_repeats_after_a_restart(tmp_path, emu, start_bot):
+    config = make_project(tmp_path, ["sleepy", "echo"])
+    bot = start_bot(config, emu.base_url)
+    alice = emu.create_user("Alice")
+    chat = emu.private_chat(alice)
+    emu.user_says(alice, chat, "sleep 1")
+    emu.wait_for_call("getUpdates", predicate=lambda c: c.params.get("offset") == 2, timeout=20)
+    bot.signal(signal.SIGTERM)
+    assert bot.wait() == 0
+    assert texts(emu.bot_messages(chat["id"])) == ["slept 1"]
+    assert emu.pending_update_count() == 0
+
+    again = start_bot(config, emu.base_url)
+    emu.user_says(alice, chat, "after restart")
+    assert texts(emu.wait_for_bot_messages(chat["id"], 2, timeout=20)) == ["slept 1", "after restart"]
+    again.signal(signal.SIGTERM)
+    assert again.wait() == 0
+
+
+def test_a_second_signal_saves_unfinished_updates_and_the_restart_processes_them(tmp_path, emu, start_bot):
+    config = make_project(tmp_path, ["sleepy", "echo"])
+    bot = start_bot(config, emu.base_url)
+    alice = emu.create_user("Alice")
+    chat = emu.private_chat(alice)
+    emu.user_says(alice, chat, "sleep 600")
+    emu.user_says(alice, chat, "queued behind it")
+    emu.wait_for_call("getUpdates", predicate=lambda c: c.params.get("offset") == 3, timeout=20)
+    bot.signal(signal.SIGTERM)
+    bot.wait_for_output("SIGTERM: stopping; finishing 2 update(s) in hand")
+    bot.signal(signal.SIGTERM)
+    assert bot.wait() == 1
+    assert ("Forced stop (second SIGTERM): 2 update(s) already confirmed to Telegram were not finished; "
+            "saved to") in bot.output
+    assert emu.bot_messages(chat["id"]) == [] and emu.pending_update_count() == 0
+
+    # Restart without the sleepy app: both confirmed updates are processed, once.
+    config.write_text("apps: [echo]\npolling: {timeout: 1}\n")
+    again = start_bot(config, emu.base_url)
+    emu.user_says(alice, chat, "new one")
+    assert texts(emu.wait_for_bot_messages(chat["id"], 3, timeout=20)) == ["sleep 600", "queued behind it", "new one"]
+    assert "Processing 2 update(s) left unfinished by the last forced stop" in again.output
+    again.signal(signal.SIGINT)
+    assert again.wait() == 0
+    assert not (tmp_path / "state" / "unfinished.jsonl").exists()
+
+
+def test_the_stop_deadline_forces_the_stop(tmp_path, emu, start_bot):
+    config = make_project(tmp_path, ["sleepy"], "processing: {stop_timeout: 0.5}\n")
+    bot = start_bot(config, emu.base_url)
+    alice = emu.create_user("Alice")
+    emu.user_says(alice, emu.private_chat(alice), "sleep 600")
+    emu.wait_for_call("getUpdates", predicate=lambda c: c.params.get("offset") == 2, timeout=20)
+    bot.signal(signal.SIGINT)
+    assert bot.wait() == 1
+    assert "Forced stop (stop timeout): 1 update(s)" in bot.output
+
+
+def test_a_second_instance_on_the_same_token_is_reported(tmp_path, emu, start_bot):
+    config = make_project(tmp_path, ["echo"])
+    first = start_bot(config, emu.base_url)
+    emu.wait_for_long_poll(timeout=20)
+    second = start_bot(config, emu.base_url)
+    first_or_second = "Another process is polling Telegram with this bot's token (409 Conflict)"
+    for bot in (first, second):
+        try:
+            bot.wait_for_output(first_or_second, timeout=10)
+            break
+        except AssertionError:
+            continue
+    else:
+        raise AssertionError("no instance reported the conflict")
+    for bot in (first, second):
+        bot.signal(signal.SIGINT)
+        assert bot.wait() == 0
