@@ -16,7 +16,8 @@ from .application import ScaleApplication
 
 from .config import Config
 from .context import Runtime
-from .core import Reply, Update, User
+from .core import Reply, TelegramObject, Update, User
+from .delivery import Delivery
 from .dispatch import Dispatcher, Observer
 from .deadletters import DeadLetters, UnfinishedUpdates
 from .ordering import Backlog, ChatOrderedProcessor
@@ -42,8 +43,10 @@ class Adapter:
         if self.dispatcher is not None:
             return
 
+        delivery = Delivery(self.config.delivery)  # one per bot: it holds the chats' flood pauses
+
         async def send(reply: Reply) -> Any:
-            return await send_reply(bot, reply)
+            return await send_reply(bot, reply, delivery)
 
         self.executor = ThreadPoolExecutor(self.config.processing.workers, thread_name_prefix="scaletg-app")
         runtime = Runtime(send=send, loop=asyncio.get_running_loop(), bot=User(bot.bot.to_dict()),
@@ -76,8 +79,10 @@ class Adapter:
             raw = bot.raw_update(update.update_id)
             try:
                 view = Update(raw if raw is not None else update.to_dict())
+                if view.type is not None and not isinstance(view.payload, TelegramObject):
+                    raise ValueError(f"the {view.type!r} of the update is not an object")
             except (TypeError, ValueError) as exc:
-                bot._set_aside(raw, exc)
+                bot.set_aside(raw, exc)
                 return
             await self.dispatcher.dispatch(view)
         finally:

@@ -156,13 +156,14 @@ class ScaleBot(ExtBot[None]):
                 update = telegram.Update.de_json(raw, self)
                 self.insert_callback_data(update)
             except Exception as error:  # noqa: BLE001 - bad input is set aside, never fatal
-                update = self._set_aside(raw, error)
+                update = self.set_aside(raw, error)
             if update is not None:
                 updates.append(update)
         log.debug("Batch of %d updates parsed one by one after %r", len(batch), exc)
         return tuple(updates)
 
-    def _set_aside(self, raw: Any, error: Exception) -> telegram.Update | None:
+    def set_aside(self, raw: Any, error: Exception) -> telegram.Update | None:
+        """Log and keep an update that cannot be processed; return a stand-in that moves the offset."""
         update_id = raw.get("update_id") if isinstance(raw, dict) else None
         reason = f"{type(error).__name__}: {error}"
         log.error("Update id=%s could not be parsed (%s); set aside%s and skipped.", update_id, reason,

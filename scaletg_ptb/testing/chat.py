@@ -134,5 +134,8 @@ def _matcher(kind: str, payload: Json) -> Callable[[Update], bool]:
     if kind == "callback_query":
         return lambda update: update.type == kind and update.callback_query.id == payload["id"]
     chat_id, message_id = payload["chat"]["id"], payload["message_id"]
-    return lambda update: (update.type == kind and update.payload.message_id == message_id
-                           and update.payload.chat.id == chat_id)
+    def matches(update: Update) -> bool:
+        message = update.payload if update.type == kind else None
+        return (isinstance(message, Message) and message.message_id == message_id
+                and message.chat is not None and message.chat.id == chat_id)
+    return matches
