@@ -135,7 +135,8 @@ class ScaleBot(ExtBot[None]):
             return
         self._failures += 1
         if isinstance(exc, RetryAfter):
-            delay = _seconds(exc.retry_after)
+            # PTB's own retry loop reads the private timedelta too; the public int is deprecated.
+            delay = _seconds(getattr(exc, "_retry_after", None) or exc.retry_after)
         else:
             delay = min(MAX_BACKOFF, 2 ** (self._failures - 1)) * random.uniform(0.8, 1.2)
         if isinstance(exc, Conflict):

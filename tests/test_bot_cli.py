@@ -87,3 +87,19 @@ def test_conversation_then_clean_stop_with_exit_0_and_no_token_in_debug_logs(sto
     assert SECRET not in output
     assert "987654:***" in output  # httpx's request lines are there at DEBUG, redacted
     assert "type=message answered by 'echo' (sendMessage)" in output
+
+
+def test_check_validates_config_and_apps_without_connecting():
+    result = run_bot("--check", TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_BASE_URL="http://127.0.0.1:9/nothing-listens-here")
+    assert result.returncode == 0
+    assert result.stdout == ("config.yaml is valid: apps start, help, echo; modules access_control. "
+                             "(Nothing was sent to Telegram.)\n")
+
+
+def test_check_reports_a_broken_app(tmp_path):
+    (tmp_path / "apps" / "broken").mkdir(parents=True)
+    (tmp_path / "apps" / "broken" / "app.py").write_text("import nothing_like_this\n")
+    result = run_bot("--check", "--config", write_config(tmp_path, "apps: [broken]"), TELEGRAM_BOT_TOKEN=TOKEN)
+    assert result.returncode == 2
+    assert result.stderr.startswith("error: App 'broken' failed to import: ModuleNotFoundError: "
+                                    "No module named 'nothing_like_this' (apps/broken/app.py, line 1).")
