@@ -1,0 +1,143 @@
+"""``python bot.py --sandbox``: start the emulator and the bot, chat in the terminal, stop cleanly."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from types import FrameType
+from typing import TextIO
+
+from ..cli import EXIT_CONFIG_ERROR, EXIT_RUNTIME_ERROR, fail
+from ..config import LOG_LEVELS, load_config
+from ..errors import ConfigError
+from ..logs import Redactor, configure_logging
+from ..registry import Registry
+from .commands import parse_line
+from .console import Console
+from .render import Renderer, Style, use_colour
+from .runner import SandboxRunner
+from .session import Session
+
+QUIET_LEVEL = "WARNING"  # app errors show; the per-update INFO lines would drown the chat
+
+
+def run_sandbox(args: argparse.Namespace, stdin: TextIO | None = None, stdout: TextIO | None = None,
+                stderr: TextIO | None = None) -> int:
+    """Chat with the bot of ``args.config`` on an emulator until end of input; return the exit status."""
+    stdin, stdout, stderr = stdin or sys.stdin, stdout or sys.stdout, stderr or sys.stderr
+    for stream in (stdout, stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")  # emoji on a terminal that cannot show them
+    console = Console(stdout, stderr, stdin, interactive=_is_terminal(stdin))
+    redactor = Redactor()
+    with _interrupts_end_the_chat():
+        try:
+            started = _start(args, console, redactor)
+        except KeyboardInterrupt:  # Ctrl-C while starting: whatever started is stopped already
+            return 0
+        if isinstance(started, int):
+            return started
+        runner, registry = started
+        renderer = Renderer(runner.bot_username, Style(use_colour(stdout)))
+        session: Session | None = None
+        try:
+            session = Session(runner, console, renderer, _default_user_name(),
+                              wait=30.0 if console.interactive else 120.0)
+            console.show(*banner(registry, renderer, session))
+            for line in console.read_lines(session.prompt):
+                action = parse_line(line)
+                if action is not None and not session.run(action):
+                    break
+        except KeyboardInterrupt:  # Ctrl-C, or SIGTERM
+            pass
+        finally:
+            with _ignoring_interrupts():
+                if session is not None:
+                    session.close()
+                runner.stop()
+    console.show(renderer.notice("Bye: the bot and the emulator are stopped."))
+    return 0
+
+
+def _start(args: argparse.Namespace, console: Console,
+           redactor: Redactor) -> tuple[SandboxRunner, Registry] | int:
+    """Load the config and the apps, start the emulator and the bot; or return the exit status."""
+    try:
+        config = load_config(args.config, require_token=False)
+        redactor.add(config.token)
+        configure_logging(args.log_level or _quieter(config.log_level), redactor, console.log_stream())
+        registry = Registry(config.root, config_name=args.config)
+        registry.populate(config.apps, config.modules)
+        runner = SandboxRunner(config, registry)
+        redactor.add(runner.emulator.token)
+        return runner.start(), registry
+    except ConfigError as exc:
+        return fail(exc, EXIT_CONFIG_ERROR, redactor)
+    except Exception as exc:  # noqa: BLE001 - e.g. no free port: one line, not a traceback
+        return fail(f"the sandbox could not start: {type(exc).__name__}: {exc}", EXIT_RUNTIME_ERROR, redactor)
+
+
+def banner(registry: Registry, renderer: Renderer, session: Session) -> list[str]:
+    """Return the lines that greet the user: the bot, its apps, and how to get help or leave."""
+    apps = ", ".join(app.name for app in registry.apps) or "none (enable some under 'apps:' in the config)"
+    commands = ", ".join(f"/{name}" for name in registry.commands())
+    paint = renderer.style.paint
+    return [
+        paint(f"ScaleTG sandbox: @{session.runner.bot_username} runs offline on a Bot API emulator, "
+              "no token needed.", "1"),
+        renderer.notice(f"Apps: {apps}." + (f" Commands: {commands}." if commands else "")),
+        renderer.notice(f"Chatting as {session.user['first_name']} in a private chat. "
+                        ":help lists sandbox commands; :quit leaves."),
+    ]
+
+
+def _quieter(level: str) -> str:
+    """Return ``level``, raised to WARNING at least."""
+    return max(level, QUIET_LEVEL, key=LOG_LEVELS.index)
+
+
+def _default_user_name() -> str:
+    """Name the first user after the login name ($USER), or "You"."""
+    login = os.environ.get("USER", "").strip()
+    return login[:1].upper() + login[1:] if login else "You"
+
+
+def _is_terminal(stream: TextIO) -> bool:
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
+
+
+@contextmanager
+def _interrupts_end_the_chat() -> Iterator[None]:
+    """Make SIGTERM end the chat like Ctrl-C does (main thread only)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum: int, frame: FrameType | None) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+@contextmanager
+def _ignoring_interrupts() -> Iterator[None]:
+    """Let the shutdown finish even if Ctrl-C is pressed again (main thread only)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {sig: signal.signal(sig, signal.SIG_IGN) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)

@@ -1,0 +1,85 @@
+"""The emulator and the real runner, wired together: the bot of the sandbox chat."""
+
+from __future__ import annotations
+
+import dataclasses
+import tempfile
+import threading
+from collections import deque
+from collections.abc import Callable
+
+from ..background import BackgroundBot
+from ..config import Config
+from ..core import Update
+from ..dispatch import Outcome
+from ..emulator import Emulator
+from ..registry import Registry
+
+
+class SandboxRunner:
+    """Run ``registry``'s apps on python-telegram-bot long polling against a fresh Bot API emulator."""
+
+    def __init__(self, config: Config, registry: Registry, emulator: Emulator | None = None) -> None:
+        self.config = config
+        self.registry = registry
+        self.emulator = emulator or Emulator()
+        self._processed: deque[tuple[Update, Outcome]] = deque(maxlen=1000)
+        self._cond = threading.Condition()
+        self._bot: BackgroundBot | None = None
+        self._state: tempfile.TemporaryDirectory[str] | None = None
+
+    @property
+    def bot_username(self) -> str:
+        """Return the bot's @username (without the @)."""
+        return str(self.emulator.bot_user["username"])
+
+    @property
+    def allowed_updates(self) -> list[str]:
+        """Return the update kinds the bot asks for."""
+        from ..adapter import allowed_updates
+
+        return allowed_updates(self.config)
+
+    def start(self) -> SandboxRunner:
+        """Start the emulator, then the bot; return once the bot polls."""
+        from ..adapter import build_application
+
+        # A throw-away state folder: the real bot's unfinished updates must not replay here, nor
+        # the sandbox's updates end up in the real bot's folder.
+        self._state = tempfile.TemporaryDirectory(prefix="scaletg-sandbox-")
+        self.emulator.start()
+        try:
+            config = dataclasses.replace(self.config, token=self.emulator.token,
+                                         base_url=self.emulator.base_url, state=self._state.name)
+            application = build_application(config, self.registry, observers=[self._observe])
+            self._bot = BackgroundBot(application, allowed_updates=self.allowed_updates).start()
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def stop(self) -> None:
+        """Stop the bot gracefully (the update in hand finishes), then the emulator."""
+        try:
+            if self._bot is not None:
+                self._bot.stop()
+                self._bot = None
+        finally:
+            self.emulator.stop()
+            if self._state is not None:
+                self._state.cleanup()
+                self._state = None
+
+    def wait_processed(self, matches: Callable[[Update], bool], timeout: float) -> Outcome | None:
+        """Wait until an update that ``matches`` went through every app; return its outcome or None."""
+        def find() -> Outcome | None:
+            return next((outcome for update, outcome in self._processed if matches(update)), None)
+
+        with self._cond:
+            self._cond.wait_for(lambda: find() is not None, timeout)
+            return find()
+
+    def _observe(self, update: Update, outcome: Outcome) -> None:
+        with self._cond:
+            self._processed.append((update, outcome))
+            self._cond.notify_all()

@@ -1,0 +1,200 @@
+"""The sandbox's side of the chat: who is typing where, and what they do."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from ..core import Update
+from ..dispatch import Outcome
+from .commands import Action, Problem, Say, help_lines
+from .console import Console
+from .events import BotActions
+from .render import Renderer, buttons, chat_tag
+from .runner import SandboxRunner
+
+Json = dict[str, Any]
+
+DEFAULT_GROUP = "Sandbox group"
+
+
+class Session:
+    """Act as one of the sandbox users in one chat; wait until the bot has processed each action."""
+
+    def __init__(self, runner: SandboxRunner, console: Console, renderer: Renderer, user_name: str,
+                 *, wait: float = 30.0) -> None:
+        self.runner = runner
+        self.emulator = runner.emulator
+        self.console = console
+        self.renderer = renderer
+        self.wait = wait
+        self.users: dict[str, Json] = {}  # by case-folded first name
+        self.groups: dict[str, Json] = {}  # by case-folded title
+        self.actions = BotActions(self.emulator, console, renderer, lambda: self.chat)
+        self.user = self._user(user_name)
+        self.chat = self.emulator.private_chat(self.user)
+
+    @property
+    def tag(self) -> str:
+        """Return the current chat's tag ("" for the private chat)."""
+        return chat_tag(self.chat, self.chat["id"])
+
+    def prompt(self) -> str:
+        """Return the prompt for the next line."""
+        return self.renderer.prompt(self.user["first_name"], self.tag, for_readline=self.console.line_editing)
+
+    def close(self) -> None:
+        """Stop showing what the bot does."""
+        self.actions.close()
+
+    def run(self, action: Action) -> bool:
+        """Carry out ``action``; return False when the user asked to quit."""
+        if isinstance(action, Problem):
+            self.console.show(self.renderer.problem(action.message))
+        elif isinstance(action, Say):
+            if not self.console.interactive:  # at a terminal the typed line already shows it
+                self.console.show(*self.renderer.said(self.user["first_name"], self.tag, action.text))
+            self._send("message", lambda: self.emulator.user_says(self.user, self.chat, action.text))
+        elif action.name == "quit":
+            return False
+        else:
+            handler: Callable[[str], None] = getattr(self, f"_on_{action.name}")
+            handler(action.argument)
+        return True
+
+    # -- sandbox commands ------------------------------------------------------------------
+
+    def _on_help(self, argument: str) -> None:
+        self.console.show(*self.renderer.notices(help_lines()))
+
+    def _on_photo(self, caption: str) -> None:
+        text = f"[photo] {caption}" if caption else "[photo]"
+        self.console.show(*self.renderer.said(self.user["first_name"], self.tag, text))
+        self._send("message", lambda: self.emulator.user_sends_photo(self.user, self.chat, caption or None))
+
+    def _on_edit(self, text: str) -> None:
+        mine = [m for m in self.emulator.history(self.chat["id"])
+                if m.get("from", {}).get("id") == self.user["id"] and "text" in m]
+        if not mine:
+            self.console.show(self.renderer.problem("You have sent no text message in this chat to edit."))
+            return
+        self.console.show(*self.renderer.said(self.user["first_name"], self.tag, text, edited=True))
+        self._send("edited_message", lambda: self.emulator.user_edits(self.user, mine[-1], text))
+
+    def _on_press(self, reference: str) -> None:
+        message = next((m for m in reversed(self.emulator.bot_messages(self.chat["id"])) if buttons(m)), None)
+        if message is None:
+            self.console.show(self.renderer.problem("The bot has sent no buttons in this chat yet."))
+            return
+        found = _find_button(buttons(message), reference)
+        if isinstance(found, str):
+            self.console.show(self.renderer.problem(found))
+            return
+        self.console.show(self.renderer.pressed(self.user["first_name"], self.tag, found))
+        self._send("callback_query", lambda: self.emulator.press_button(
+            self.user, message, found["callback_data"], text=found.get("text")))
+
+    def _user(self, name: str) -> Json:
+        """Return the user called ``name``, creating them on first use."""
+        user = self.users.get(name.casefold())
+        if user is None:
+            username = re.sub(r"\W", "", name).lower()[:32] or None
+            user = self.users[name.casefold()] = self.emulator.create_user(name, username=username)
+            self.actions.know(self.emulator.private_chat(user))
+        return user
+
+    def _on_user(self, name: str) -> None:
+        if not name:
+            names = ", ".join(user["first_name"] for user in self.users.values())
+            self.console.show(self.renderer.notice(f"Users: {names}. Switch with :user NAME."))
+            return
+        new = name.casefold() not in self.users
+        self.user = self._user(name)
+        if self.chat["type"] == "private":
+            self.chat = self.emulator.private_chat(self.user)
+        who = f"{self.user['first_name']} (a new user)" if new else self.user["first_name"]
+        self.console.show(self.renderer.notice(f"Now chatting as {who}, {self._where()}."))
+
+    def _on_group(self, title: str) -> None:
+        title = title or DEFAULT_GROUP
+        group = self.groups.get(title.casefold())
+        if group is None:
+            group = self.groups[title.casefold()] = self.emulator.create_group(title)
+            self.actions.know(group)
+        self.chat = group
+        bot = self.runner.bot_username
+        self.console.show(self.renderer.notice(
+            f"Now chatting as {self.user['first_name']}, {self._where()}: every user can talk here. "
+            f"Commands work as /start or /start@{bot}."))
+
+    def _on_private(self, argument: str) -> None:
+        self.chat = self.emulator.private_chat(self.user)
+        self.console.show(self.renderer.notice(f"Now chatting as {self.user['first_name']}, {self._where()}."))
+
+    def _where(self) -> str:
+        if self.chat["type"] == "private":
+            return f"in a private chat with @{self.runner.bot_username}"
+        return f"in the group \"{self.chat['title']}\""
+
+    # -- talking to the bot ----------------------------------------------------------------
+
+    def _send(self, kind: str, act: Callable[[], Json]) -> None:
+        """Do what the user does, then wait until the bot has processed the update it makes."""
+        try:
+            payload = act()
+        except ValueError as exc:  # e.g. the message with the button was deleted meanwhile
+            self.console.show(self.renderer.problem(str(exc)))
+            return
+        if kind not in self.runner.allowed_updates:
+            self.console.show(self.renderer.notice(
+                f"The bot does not receive {kind} updates (see polling.allowed_updates in the config)."))
+            return
+        outcome = self.runner.wait_processed(_matcher(kind, payload), self.wait)
+        note = _describe(outcome, self.wait)
+        if note:
+            self.console.show(self.renderer.notice(note))
+
+
+def _find_button(options: list[Json], reference: str) -> Json | str:
+    """Return the button that ``reference`` (a number from 1, or a label) means, or what is wrong."""
+    listed = ", ".join(f"[{n}] {b.get('text', '')}" for n, b in enumerate(options, 1))
+    if reference.isdigit():
+        number = int(reference)
+        if not 1 <= number <= len(options):
+            return f"There is no button {number}; the latest keyboard has {listed}."
+        button = options[number - 1]
+    else:
+        wanted = reference.casefold()
+        matching = [b for b in options if b.get("text") == reference] or \
+            [b for b in options if str(b.get("text", "")).casefold() == wanted]
+        if not matching:
+            return f"No button is labelled \"{reference}\"; the latest keyboard has {listed}."
+        button = matching[0]
+    if "callback_data" not in button:
+        target = button.get("url")
+        kind = f"opens {target}" if target else f"is a {next((k for k in button if k != 'text'), '?')} button"
+        return f"Button \"{button.get('text', '')}\" {kind}; the sandbox can only press callback buttons."
+    return button
+
+
+def _matcher(kind: str, payload: Json) -> Callable[[Update], bool]:
+    """Return a test that picks the update the emulator made for ``payload``."""
+    if kind == "callback_query":
+        return lambda update: update.type == kind and update.callback_query.id == payload["id"]
+    chat_id, message_id = payload["chat"]["id"], payload["message_id"]
+    return lambda update: (update.type == kind and update.payload.message_id == message_id
+                           and update.payload.chat.id == chat_id)
+
+
+def _describe(outcome: Outcome | None, waited: float) -> str | None:
+    """Say what happened to an update when nothing on screen shows it, else None."""
+    if outcome is None:
+        return f"The bot is still busy after {waited:g} s; its answer will show when it comes."
+    if outcome.dropped_by:
+        return f"Module '{outcome.dropped_by}' dropped the update: no app saw it."
+    if outcome.app is None:
+        return "No app answered."
+    if outcome.reply is not None and not outcome.sent:
+        return f"App '{outcome.app}' answered, but sending its {outcome.reply.method} failed (see the log)."
+    return None
