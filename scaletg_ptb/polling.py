@@ -42,7 +42,7 @@ class ScaleBot(ExtBot[None]):
         self._stopping = False  # set by ScaleUpdater.stop: the last getUpdates only confirms
         self._unfinished: dict[int, Json] = {}
         self._dead: set[int] = set()
-        self._last_batch: list[Any] = []
+        self._last_batch: list[Any] | None = None  # the raw answer of the getUpdates under way
         self._failures = 0
 
     @property
@@ -96,15 +96,20 @@ class ScaleBot(ExtBot[None]):
             return await self._confirm(*args, **kwargs)
         if self.backlog is not None:
             await self.backlog.wait_for_room()
+        self._last_batch = None
         try:
             updates = await super().get_updates(*args, **kwargs)
         except TelegramError as exc:
             await self._recover(exc)
             return ()
-        except Exception as exc:  # noqa: BLE001 - PTB could not parse the batch
+        except Exception as exc:  # noqa: BLE001 - bad input must not stop polling
+            if self._last_batch is None:  # failed before Telegram's answer was in: not bad input
+                log.error("Polling failed unexpectedly: %s: %s", type(exc).__name__, exc, exc_info=exc)
+                await self._recover(NetworkError(str(exc)))
+                return ()
             updates = self._parse_one_by_one(self._last_batch, exc)
         self._failures = 0
-        for raw in self._last_batch:
+        for raw in self._last_batch or ():
             if isinstance(raw, dict) and isinstance(raw.get("update_id"), int):
                 self._unfinished[raw["update_id"]] = raw
         if self.backlog is not None:
