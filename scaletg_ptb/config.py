@@ -42,6 +42,17 @@ class ProcessingConfig:
 
 
 @dataclass(frozen=True)
+class DeliveryConfig:
+    """How replies reach Telegram: retries on its faults and an optional proactive rate limit."""
+
+    max_retries: int = 5  # retries of one call after its first attempt, whatever the fault
+    backoff_base: float = 0.5  # seconds before the first retry after a 5xx or network error; doubles
+    backoff_max: float = 30.0  # longest back-off between two attempts
+    max_retry_after: float = 60.0  # give up when a 429 asks to wait longer than this
+    rate_limit: str = "off"  # "telegram": 30 calls/s overall, 1/s per chat, 20/min per group
+
+
+@dataclass(frozen=True)
 class Config:
     """A validated configuration. ``root`` holds ``apps/`` and ``modules/``."""
 
@@ -52,6 +63,7 @@ class Config:
     modules: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     polling: PollingConfig = PollingConfig()
     processing: ProcessingConfig = ProcessingConfig()
+    delivery: DeliveryConfig = DeliveryConfig()
     log_level: str = "INFO"
     state: str = "state"  # folder for set-aside and unfinished updates, relative to the root
 
@@ -77,7 +89,7 @@ def load_config(
     environ = os.environ if environ is None else environ
     data = _read_yaml(path)
     checker = _Checker(path.name)
-    checker.only_keys(data, "", {"token", "base_url", "apps", "modules", "polling",
+    checker.only_keys(data, "", {"token", "base_url", "apps", "modules", "polling", "delivery",
                                  "processing", "logging", "state_dir"})
     base_url = environ.get(BASE_URL_ENV) or checker.optional(data, "base_url", str, DEFAULT_BASE_URL)
     config = Config(
@@ -88,6 +100,7 @@ def load_config(
         modules=_modules(checker, data),
         polling=_polling(checker, data.get("polling") or {}),
         processing=_processing(checker, data.get("processing") or {}),
+        delivery=_delivery(checker, data.get("delivery") or {}),
         log_level=_log_level(checker, data.get("logging") or {}),
         state=checker.optional(data, "state_dir", str, "state"),
     )
@@ -198,6 +211,29 @@ def _processing(checker: _Checker, data: Any) -> ProcessingConfig:
             raise ConfigError(f"{checker.filename}: 'processing.{key}' must be {least}, got {value!r}.")
         values[key] = value
     return ProcessingConfig(**values)
+
+
+def _delivery(checker: _Checker, data: Any) -> DeliveryConfig:
+    checker.mapping(data, "delivery")
+    numbers = ("max_retries", "backoff_base", "backoff_max", "max_retry_after")
+    checker.only_keys(data, "delivery.", {*numbers, "rate_limit"})
+    defaults = DeliveryConfig()
+    values: dict[str, Any] = {}
+    for key in numbers:
+        value = checker.optional(data, key, int if key == "max_retries" else (int, float),
+                                 getattr(defaults, key), "delivery.")
+        if value < 0:
+            unit = "" if key == "max_retries" else " seconds"
+            raise ConfigError(f"{checker.filename}: 'delivery.{key}' must be 0 or more{unit}, got {value!r}.")
+        values[key] = value
+    rate_limit = data.get("rate_limit", "off")
+    # YAML reads a bare `off` as false.
+    rate_limit = "off" if rate_limit is False or rate_limit is None else rate_limit
+    if rate_limit not in ("off", "telegram"):
+        raise ConfigError(
+            f"{checker.filename}: 'delivery.rate_limit' must be off or telegram, got {_kind(rate_limit)}."
+        )
+    return DeliveryConfig(**values, rate_limit=rate_limit)
 
 
 def _log_level(checker: _Checker, data: Any) -> str:
