@@ -73,6 +73,8 @@ class Adapter:
         if not isinstance(bot, ScaleBot):
             await self.dispatcher.dispatch(Update(update.to_dict()))
             return
+        if bot.take_duplicate(update.update_id):
+            return  # its replayed copy is (or was) processed
         try:
             if bot.is_dead(update.update_id):
                 return  # set aside when it failed to parse

@@ -101,8 +101,8 @@ class ScaleApplication(Application):  # type: ignore[type-arg]
         unfinished = self.bot.unfinished() if isinstance(self.bot, ScaleBot) else []
         self.unfinished.save(unfinished)
         if unfinished:
-            log.error("Forced stop (%s): %d update(s) already confirmed to Telegram were not "
-                      "finished; saved to %s and processed at the next start.",
+            log.error("Forced stop (%s): %d update(s) fetched from Telegram were not finished; "
+                      "saved to %s and processed at the next start.",
                       reason, len(unfinished), self.unfinished.path)
         else:
             log.warning("Forced stop (%s): nothing was left unfinished.", reason)

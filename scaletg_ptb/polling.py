@@ -42,6 +42,8 @@ class ScaleBot(ExtBot[None]):
         self._stopping = False  # set by ScaleUpdater.stop: the last getUpdates only confirms
         self._unfinished: dict[int, Json] = {}
         self._dead: set[int] = set()
+        self._replayed: set[int] = set()  # saved at a forced stop and queued again at start
+        self._duplicates: set[int] = set()  # fetched again although replayed: skip them
         self._last_batch: list[Any] | None = None  # the raw answer of the getUpdates under way
         self._failures = 0
 
@@ -79,6 +81,14 @@ class ScaleBot(ExtBot[None]):
     def adopt(self, raw: Json) -> None:
         """Treat ``raw`` as fetched and unfinished (updates replayed after a forced stop)."""
         self._unfinished[raw["update_id"]] = raw
+        self._replayed.add(raw["update_id"])
+
+    def take_duplicate(self, update_id: int) -> bool:
+        """Tell (once) whether this update is a second copy of a replayed one."""
+        if update_id in self._duplicates:
+            self._duplicates.discard(update_id)
+            return True
+        return False
 
     def is_dead(self, update_id: int) -> bool:
         """Tell whether the update was set aside as unparsable."""
@@ -110,8 +120,11 @@ class ScaleBot(ExtBot[None]):
             updates = self._parse_one_by_one(self._last_batch, exc)
         self._failures = 0
         for raw in self._last_batch or ():
-            if isinstance(raw, dict) and isinstance(raw.get("update_id"), int):
+            if isinstance(raw, dict) and isinstance(raw.get("update_id"), int) \
+                    and raw["update_id"] not in self._replayed:
                 self._unfinished[raw["update_id"]] = raw
+        if self._replayed:
+            updates = tuple(self._unless_replayed(update) for update in updates)
         if self.backlog is not None:
             self.backlog.add(len(updates))
         return updates
@@ -153,6 +166,18 @@ class ScaleBot(ExtBot[None]):
             log.warning("Polling failed (%s: %s, %d in a row); retrying in %.1f s.", kind, exc,
                         self._failures, delay)
         await asyncio.sleep(delay)
+
+    def _unless_replayed(self, update: telegram.Update) -> telegram.Update:
+        """Replace an update fetched again after its replay by an empty stand-in (for the offset).
+
+        Updates saved at a forced stop may not have been confirmed to Telegram yet, so it
+        delivers them again; processing them twice would repeat their replies.
+        """
+        if update.update_id not in self._replayed:
+            return update
+        self._replayed.discard(update.update_id)
+        self._duplicates.add(update.update_id)
+        return telegram.Update(update_id=update.update_id)
 
     def _parse_one_by_one(self, batch: list[Any], exc: Exception) -> tuple[telegram.Update, ...]:
         """Parse each update alone; set aside those that fail, keeping their id for the offset."""

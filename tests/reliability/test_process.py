@@ -80,7 +80,7 @@ def test_a_second_signal_saves_unfinished_updates_and_the_restart_processes_them
     bot.wait_for_output("SIGTERM: stopping; finishing 2 update(s) in hand")
     bot.signal(signal.SIGTERM)
     assert bot.wait() == 1
-    assert ("Forced stop (second SIGTERM): 2 update(s) already confirmed to Telegram were not finished; "
+    assert ("Forced stop (second SIGTERM): 2 update(s) fetched from Telegram were not finished; "
             "saved to") in bot.output
     assert emu.bot_messages(chat["id"]) == [] and emu.pending_update_count() == 0
 
@@ -123,3 +123,31 @@ def test_a_second_instance_on_the_same_token_is_reported(tmp_path, emu, start_bo
     for bot in (first, second):
         bot.signal(signal.SIGINT)
         assert bot.wait() == 0
+
+
+def test_unconfirmed_updates_saved_at_a_forced_stop_are_not_processed_twice(tmp_path, emu, start_bot):
+    # max_pending 1: after the first batch the bot stops fetching, and the confirming call at
+    # stop fails, so Telegram never hears that the batch arrived and delivers it again.
+    config = make_project(tmp_path, ["sleepy", "echo"], "processing: {max_pending: 1}\n")
+    bot = start_bot(config, emu.base_url)
+    alice = emu.create_user("Alice")
+    chat = emu.private_chat(alice)
+    emu.user_says(alice, chat, "sleep 600")
+    emu.user_says(alice, chat, "second")
+    bot.wait_for_output("Getting updates: [1, 2]")
+    emu.inject_fault("getUpdates", status=500, times=None)  # the confirming call at stop fails too
+    bot.signal(signal.SIGTERM)
+    bot.wait_for_output("Could not confirm the last fetched updates to Telegram")
+    bot.signal(signal.SIGTERM)
+    assert bot.wait() == 1
+    assert emu.pending_update_count() == 2  # never confirmed
+    emu.clear_faults()
+
+    config.write_text("apps: [echo]\npolling: {timeout: 1}\n")
+    again = start_bot(config, emu.base_url)
+    emu.user_says(alice, chat, "third")
+    assert texts(emu.wait_for_bot_messages(chat["id"], 3, timeout=20)) == ["sleep 600", "second", "third"]
+    emu.wait_until_confirmed(timeout=20)
+    again.signal(signal.SIGINT)
+    assert again.wait() == 0
+    assert texts(emu.bot_messages(chat["id"])) == ["sleep 600", "second", "third"]
