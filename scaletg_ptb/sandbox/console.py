@@ -20,6 +20,7 @@ class Console:
         self.interactive = interactive
         self._lock = threading.RLock()
         self._prompt: str | None = None  # shown while the user types a line
+        self.left_prompt = False  # whether Ctrl-C or Ctrl-D just ended a prompt (its line is closed)
         self._readline = _load_readline() if interactive else None
 
     @property
@@ -57,16 +58,24 @@ class Console:
         """Read a line after ``prompt``; Ctrl-D raises EOFError, Ctrl-C KeyboardInterrupt."""
         with self._lock:
             self._prompt = prompt
+            self.left_prompt = False
         try:
             return input(prompt)
         except (EOFError, KeyboardInterrupt):
             with self._lock:
                 self._prompt = None
+                self.left_prompt = True
             self._write(self.out, "\n")  # leave the prompt's line
             raise
         finally:
             with self._lock:
                 self._prompt = None
+
+    def end_interrupted_line(self) -> None:
+        """Start a new line after the ``^C`` that a terminal echoes when Ctrl-C lands outside the prompt."""
+        if self.interactive and not self.left_prompt:
+            self._write(self.out, "\n")
+        self.left_prompt = False
 
     def _write(self, stream: TextIO, text: str) -> None:
         with self._lock:

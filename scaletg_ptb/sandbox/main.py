@@ -23,6 +23,7 @@ from .render import Renderer, Style, use_colour
 from .runner import SandboxRunner
 from .session import Session
 
+EXIT_FORCED = 1
 QUIET_LEVEL = "WARNING"  # app errors show; the per-update INFO lines would drown the chat
 
 
@@ -54,14 +55,29 @@ def run_sandbox(args: argparse.Namespace, stdin: TextIO | None = None, stdout: T
                 if action is not None and not session.run(action):
                     break
         except KeyboardInterrupt:  # Ctrl-C, or SIGTERM
-            pass
+            console.end_interrupted_line()
         finally:
-            with _ignoring_interrupts():
-                if session is not None:
-                    session.close()
-                runner.stop()
+            if session is not None:
+                session.close()
+            _stop(runner, console, renderer, busy=session is not None and session.busy)
     console.show(renderer.notice("Bye: the bot and the emulator are stopped."))
     return 0
+
+
+def _stop(runner: SandboxRunner, console: Console, renderer: Renderer, *, busy: bool) -> None:
+    """Stop the bot gracefully; a second Ctrl-C, or the stop timeout, ends the process at once."""
+    timeout = runner.config.processing.stop_timeout
+    if busy:
+        console.show(renderer.notice(f"Stopping: the bot first finishes what it is doing (up to {timeout:g} s; "
+                                     "Ctrl-C again stops at once)."))
+    try:
+        runner.stop(timeout)
+    except (KeyboardInterrupt, TimeoutError):
+        console.end_interrupted_line()
+        console.show(renderer.problem("Stopped at once: what the bot was doing is abandoned."))
+        for stream in (console.out, console.err):
+            stream.flush()
+        os._exit(EXIT_FORCED)  # app threads that hang cannot be joined
 
 
 def _start(args: argparse.Namespace, console: Console,
@@ -127,17 +143,3 @@ def _interrupts_end_the_chat() -> Iterator[None]:
         yield
     finally:
         signal.signal(signal.SIGTERM, previous)
-
-
-@contextmanager
-def _ignoring_interrupts() -> Iterator[None]:
-    """Let the shutdown finish even if Ctrl-C is pressed again (main thread only)."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    previous = {sig: signal.signal(sig, signal.SIG_IGN) for sig in (signal.SIGINT, signal.SIGTERM)}
-    try:
-        yield
-    finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)

@@ -25,6 +25,7 @@ class SandboxRunner:
         self.emulator = emulator or Emulator()
         self._processed: deque[tuple[Update, Outcome]] = deque(maxlen=1000)
         self._cond = threading.Condition()
+        self._count = 0
         self._bot: BackgroundBot | None = None
         self._state: tempfile.TemporaryDirectory[str] | None = None
 
@@ -58,11 +59,20 @@ class SandboxRunner:
             raise
         return self
 
-    def stop(self) -> None:
-        """Stop the bot gracefully (the update in hand finishes), then the emulator."""
+    @property
+    def processed(self) -> int:
+        """Return how many updates have gone through the apps so far."""
+        with self._cond:
+            return self._count
+
+    def stop(self, timeout: float = 30.0) -> None:
+        """Stop the bot gracefully (the updates in hand finish), then the emulator.
+
+        Raises TimeoutError if the bot has not stopped within ``timeout`` seconds.
+        """
         try:
             if self._bot is not None:
-                self._bot.stop()
+                self._bot.stop(timeout)
                 self._bot = None
         finally:
             self.emulator.stop()
@@ -82,4 +92,5 @@ class SandboxRunner:
     def _observe(self, update: Update, outcome: Outcome) -> None:
         with self._cond:
             self._processed.append((update, outcome))
+            self._count += 1
             self._cond.notify_all()

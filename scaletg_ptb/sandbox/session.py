@@ -31,6 +31,7 @@ class Session:
         self.wait = wait
         self.users: dict[str, Json] = {}  # by case-folded first name
         self.groups: dict[str, Json] = {}  # by case-folded title
+        self._sent = 0  # updates made by the users' actions
         self.actions = BotActions(self.emulator, console, renderer, lambda: self.chat)
         self.user = self._user(user_name)
         self.chat = self.emulator.private_chat(self.user)
@@ -43,6 +44,11 @@ class Session:
     def prompt(self) -> str:
         """Return the prompt for the next line."""
         return self.renderer.prompt(self.user["first_name"], self.tag, for_readline=self.console.line_editing)
+
+    @property
+    def busy(self) -> bool:
+        """Tell whether the bot is still processing something the users did."""
+        return self._sent > self.runner.processed
 
     def close(self) -> None:
         """Stop showing what the bot does."""
@@ -150,6 +156,7 @@ class Session:
             self.console.show(self.renderer.notice(
                 f"The bot does not receive {kind} updates (see polling.allowed_updates in the config)."))
             return
+        self._sent += 1
         outcome = self.runner.wait_processed(_matcher(kind, payload), self.wait)
         note = _describe(outcome, self.wait)
         if note:

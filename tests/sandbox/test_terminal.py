@@ -134,3 +134,16 @@ def test_a_late_message_leaves_the_half_typed_line_intact_then_ctrl_d(terminal):
     assert not CYAN.search(pane.screen(escapes=True))  # NO_COLOR
     pane.keys("C-d")
     assert_clean_exit(pane)
+
+
+def test_ctrl_c_waits_for_the_update_in_hand_and_a_second_one_stops_at_once(terminal):
+    pane = terminal()
+    pane.wait_for("quit leaves.")
+    pane.keys("/slow", "Enter")
+    pane.wait_for("You › /slow")
+    pane.keys("C-c")
+    pane.wait_for("» Stopping: the bot first finishes what it is doing (up to 30 s; Ctrl-C again stops at once).")
+    pane.keys("C-c")
+    screen = pane.wait_for("EXIT=")
+    assert "» Stopped at once: what the bot was doing is abandoned.\nEXIT=1" in screen
+    assert "Traceback" not in screen

@@ -7,7 +7,7 @@ import time
 from modules.commands import match
 from scaletg_ptb import Reply, Update, send
 
-COMMANDS = {"buttons": "Show buttons", "later": "Answer later", "boom": "Crash"}
+COMMANDS = {"buttons": "Show buttons", "later": "Answer later", "boom": "Crash", "slow": "Hang for a minute"}
 KEYBOARD = {"inline_keyboard": [
     [{"text": "Save", "callback_data": "save"}, {"text": "Alert", "callback_data": "alert"}],
     [{"text": "Docs", "url": "https://example.org"}],
@@ -27,6 +27,9 @@ def process(update: Update) -> Reply | str | None:
         return None
     if match(update, "buttons"):
         return update.message.respond("Pick one", reply=False, reply_markup=KEYBOARD)
+    if match(update, "slow"):
+        time.sleep(60)
+        return "done"
     if match(update, "boom"):
         raise RuntimeError("kaboom")
     if match(update, "later"):
