@@ -20,6 +20,7 @@ from .core import Reply, TelegramObject, Update, User
 from .delivery import Delivery
 from .dispatch import Dispatcher, Observer
 from .deadletters import DeadLetters, UnfinishedUpdates
+from .menu import sync_command_menu
 from .ordering import Backlog, ChatOrderedProcessor
 from .polling import ScaleBot, ScaleUpdater
 from .registry import Registry
@@ -58,6 +59,7 @@ class Adapter:
         for command, first, later in self.registry.command_clashes():
             log.warning("Command /%s is declared by both '%s' and '%s'; /help lists the one of '%s'.",
                         command, first, later, first)
+        await sync_command_menu(bot, self.registry.commands())
 
     async def stop(self) -> None:
         """Let running app calls finish, then free the worker pool."""
