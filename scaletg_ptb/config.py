@@ -13,6 +13,7 @@ from typing import Any
 import yaml
 
 from .errors import ConfigError
+from .yamlcheck import Checker, kind
 
 DEFAULT_BASE_URL = "https://api.telegram.org/bot"
 TOKEN_ENV = "TELEGRAM_BOT_TOKEN"
@@ -88,7 +89,7 @@ def load_config(
     path = Path(path)
     environ = os.environ if environ is None else environ
     data = _read_yaml(path)
-    checker = _Checker(path.name)
+    checker = Checker(path.name)
     checker.only_keys(data, "", {"token", "base_url", "apps", "modules", "polling", "delivery",
                                  "processing", "logging", "state_dir"})
     base_url = environ.get(BASE_URL_ENV) or checker.optional(data, "base_url", str, DEFAULT_BASE_URL)
@@ -137,7 +138,7 @@ def _read_yaml(path: Path) -> dict[str, Any]:
     if data is None:
         return {}
     if not isinstance(data, dict):
-        raise ConfigError(f"{path.name}: the top level must be a mapping of keys, got {_kind(data)}.")
+        raise ConfigError(f"{path.name}: the top level must be a mapping of keys, got {kind(data)}.")
     return data
 
 
@@ -155,30 +156,30 @@ def _check_token(token: str, filename: str) -> None:
         )
 
 
-def _apps(checker: _Checker, data: Mapping[str, Any]) -> tuple[str, ...]:
+def _apps(checker: Checker, data: Mapping[str, Any]) -> tuple[str, ...]:
     apps = checker.optional(data, "apps", list, [])
     for index, name in enumerate(apps):
         if not isinstance(name, str):
             raise ConfigError(
-                f"{checker.filename}: 'apps[{index}]' must be an app name (a string), got {_kind(name)}."
+                f"{checker.filename}: 'apps[{index}]' must be an app name (a string), got {kind(name)}."
             )
     return tuple(apps)
 
 
-def _modules(checker: _Checker, data: Mapping[str, Any]) -> Mapping[str, Mapping[str, Any]]:
+def _modules(checker: Checker, data: Mapping[str, Any]) -> Mapping[str, Mapping[str, Any]]:
     modules = checker.optional(data, "modules", dict, {})
     settings: dict[str, Mapping[str, Any]] = {}
     for name, value in modules.items():
         if value is not None and not isinstance(value, dict):
             raise ConfigError(
                 f"{checker.filename}: 'modules.{name}' must be a mapping of settings "
-                f"(or empty), got {_kind(value)}."
+                f"(or empty), got {kind(value)}."
             )
         settings[str(name)] = MappingProxyType(dict(value or {}))
     return MappingProxyType(settings)
 
 
-def _polling(checker: _Checker, data: Any) -> PollingConfig:
+def _polling(checker: Checker, data: Any) -> PollingConfig:
     checker.mapping(data, "polling")
     checker.only_keys(data, "polling.", {"timeout", "allowed_updates", "drop_pending_updates"})
     timeout = checker.optional(data, "timeout", (int, float), 10.0, "polling.")
@@ -197,7 +198,7 @@ def _polling(checker: _Checker, data: Any) -> PollingConfig:
     )
 
 
-def _processing(checker: _Checker, data: Any) -> ProcessingConfig:
+def _processing(checker: Checker, data: Any) -> ProcessingConfig:
     checker.mapping(data, "processing")
     counts, seconds = ("concurrency", "workers", "max_pending"), ("update_timeout", "stop_timeout")
     checker.only_keys(data, "processing.", {*counts, *seconds})
@@ -213,7 +214,7 @@ def _processing(checker: _Checker, data: Any) -> ProcessingConfig:
     return ProcessingConfig(**values)
 
 
-def _delivery(checker: _Checker, data: Any) -> DeliveryConfig:
+def _delivery(checker: Checker, data: Any) -> DeliveryConfig:
     checker.mapping(data, "delivery")
     numbers = ("max_retries", "backoff_base", "backoff_max", "max_retry_after")
     checker.only_keys(data, "delivery.", {*numbers, "rate_limit"})
@@ -231,12 +232,12 @@ def _delivery(checker: _Checker, data: Any) -> DeliveryConfig:
     rate_limit = "off" if rate_limit is False or rate_limit is None else rate_limit
     if rate_limit not in ("off", "telegram"):
         raise ConfigError(
-            f"{checker.filename}: 'delivery.rate_limit' must be off or telegram, got {_kind(rate_limit)}."
+            f"{checker.filename}: 'delivery.rate_limit' must be off or telegram, got {kind(rate_limit)}."
         )
     return DeliveryConfig(**values, rate_limit=rate_limit)
 
 
-def _log_level(checker: _Checker, data: Any) -> str:
+def _log_level(checker: Checker, data: Any) -> str:
     checker.mapping(data, "logging")
     checker.only_keys(data, "logging.", {"level"})
     level = checker.optional(data, "level", str, "INFO", "logging.")
@@ -245,57 +246,3 @@ def _log_level(checker: _Checker, data: Any) -> str:
             f"{checker.filename}: 'logging.level' is {level!r}; use one of {', '.join(LOG_LEVELS)}."
         )
     return level.upper()
-
-
-class _Checker:
-    """Check keys and types, raising ConfigError lines that name the file and key."""
-
-    def __init__(self, filename: str) -> None:
-        self.filename = filename
-
-    def mapping(self, value: Any, key: str) -> None:
-        if not isinstance(value, dict):
-            raise ConfigError(f"{self.filename}: '{key}' must be a mapping of settings, got {_kind(value)}.")
-
-    def only_keys(self, data: Mapping[str, Any], prefix: str, known: set[str]) -> None:
-        for key in data:
-            if key not in known:
-                hint = ", ".join(sorted(known))
-                raise ConfigError(
-                    f"{self.filename}: unknown key '{prefix}{key}'. Remove it or use one of: {hint}."
-                )
-
-    def optional(
-        self, data: Mapping[str, Any], key: str, types: type | tuple[type, ...], default: Any, prefix: str = ""
-    ) -> Any:
-        value = data.get(key)
-        if value is None:
-            return default
-        # bool is an int in Python; a number setting given `yes` is still a mistake.
-        if not isinstance(value, types) or (isinstance(value, bool) and bool not in _as_tuple(types)):
-            raise ConfigError(
-                f"{self.filename}: '{prefix}{key}' must be {_expected(types)}, got {_kind(value)}."
-            )
-        return value
-
-
-def _as_tuple(types: type | tuple[type, ...]) -> tuple[type, ...]:
-    return types if isinstance(types, tuple) else (types,)
-
-
-_TYPE_NAMES = {str: "a string", int: "an integer", float: "a number", bool: "true or false",
-               list: "a list", dict: "a mapping"}
-
-
-def _expected(types: type | tuple[type, ...]) -> str:
-    if float in _as_tuple(types):
-        return "a number"
-    return " or ".join(dict.fromkeys(_TYPE_NAMES[t] for t in _as_tuple(types)))
-
-
-def _kind(value: Any) -> str:
-    """Describe a YAML value for an error message, quoting it."""
-    name = {str: "string", int: "integer", float: "number", bool: "boolean", list: "list",
-            dict: "mapping"}.get(type(value), type(value).__name__)
-    shown = repr(value)
-    return f"{name} {shown if len(shown) <= 40 else shown[:37] + '...'}"
