@@ -2,6 +2,7 @@
 """Run the ScaleTG apps listed in config.yaml as a Telegram bot, by long polling.
 
     python bot.py [--config PATH] [--log-level LEVEL] [--sandbox] [--check]
+    python bot.py startapp NAME
 
 Like python-telegram-bot's echobot: load the settings, build the Application,
 register one handler (the ScaleTG adapter), then poll until Ctrl-C or SIGTERM.
@@ -18,12 +19,14 @@ from telegram.error import InvalidToken
 
 from scaletg_ptb import ConfigError, Redactor, Registry, build_application, configure_logging, load_config
 from scaletg_ptb.adapter import allowed_updates
-from scaletg_ptb.cli import EXIT_CONFIG_ERROR, EXIT_RUNTIME_ERROR, fail, parse_args
+from scaletg_ptb.cli import EXIT_CONFIG_ERROR, EXIT_RUNTIME_ERROR, fail, parse_args, startapp
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Start the bot; return the exit status."""
     args = parse_args(argv)
+    if args.command:  # startapp NAME
+        return startapp(args.command[1], args.config, interactive=sys.stdin.isatty())
     if args.sandbox:
         from scaletg_ptb.sandbox import run_sandbox
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from .config import LOG_LEVELS
+from .errors import ConfigError
 from .logs import Redactor
 
 EXIT_CONFIG_ERROR = 2
@@ -29,7 +31,36 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
                              "stands in for Telegram, no token needed")
     parser.add_argument("--check", action="store_true",
                         help="validate the config, the apps and the modules, then exit (no connection)")
-    return parser.parse_args(argv)
+    parser.add_argument("command", nargs="*", metavar="startapp NAME",
+                        help="create apps/NAME/ with a working app.py and a passing test, then exit")
+    args = parser.parse_args(argv)
+    if args.command and (args.command[0] != "startapp" or len(args.command) != 2):
+        parser.error(f"unknown command {' '.join(args.command)!r}; the only command is: startapp NAME")
+    return args
+
+
+def startapp(name: str, config: str, interactive: bool) -> int:
+    """Create a new app beside the config file and say how to enable it."""
+    from .scaffold import create_app, enable_in_config
+
+    config_path = Path(config)
+    apps_dir = config_path.resolve().parent / "apps"
+    try:
+        files = create_app(name, apps_dir)
+    except ConfigError as exc:
+        return fail(exc, EXIT_CONFIG_ERROR)
+    print(f"Created app '{name}':")
+    for path in files:
+        print(f"  {path.relative_to(apps_dir.parent)}")
+    question = f"Enable it now (add '{name}' to 'apps' in {config})? [Y/n] "
+    if interactive and config_path.exists() and input(question).strip().lower() in ("", "y", "yes"):
+        if enable_in_config(name, config_path):
+            print(f"Enabled: '{name}' is the last of 'apps' in {config}.")
+            return 0
+        print(f"Could not find a block-style 'apps:' list in {config}.")
+    print(f"To enable it, add '{name}' to 'apps' in {config}. Then try it: python bot.py --sandbox")
+    print(f"Its test: python -m pytest apps/{name}")
+    return 0
 
 
 def fail(message: object, status: int, redactor: Redactor | None = None) -> int:

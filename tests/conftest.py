@@ -1,1 +1,0 @@
-pytest_plugins = ["scaletg_ptb.testing.plugin"]
