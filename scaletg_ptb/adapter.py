@@ -54,8 +54,10 @@ class Adapter:
                           commands=self.registry.commands())
         self.dispatcher = Dispatcher(self.registry, runtime, self.executor, self.observers,
                                      update_timeout=self.config.processing.update_timeout)
-        log.info("Bot @%s is up with apps: %s", bot.username,
-                 ", ".join(a.name for a in self.registry.apps) or "(none: it will answer nothing)")
+        log.info("@%s is running, long polling %s. Apps: %s. Modules: %s. Ctrl-C stops it.",
+                 bot.username, self.config.base_url.removesuffix("/bot"),
+                 ", ".join(a.name for a in self.registry.apps) or "none (it will answer nothing)",
+                 ", ".join(m.name for m in self.registry.modules) or "none")
         for command, first, later in self.registry.command_clashes():
             log.warning("Command /%s is declared by both '%s' and '%s'; /help lists the one of '%s'.",
                         command, first, later, first)

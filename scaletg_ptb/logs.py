@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 import traceback
 from collections.abc import Callable, Iterable
@@ -43,15 +44,32 @@ class Redactor:
         return text
 
 
+_COLOURS = {"DEBUG": "\033[2m", "INFO": "\033[36m", "WARNING": "\033[33m", "ERROR": "\033[31m",
+            "CRITICAL": "\033[1;31m"}
+_RESET = "\033[0m"
+
+
 class RedactingFormatter(logging.Formatter):
     """Format a record, then redact secrets from the whole text, traceback included."""
 
-    def __init__(self, redactor: Redactor, fmt: str = FORMAT) -> None:
+    def __init__(self, redactor: Redactor, fmt: str = FORMAT, colour: bool = False) -> None:
         super().__init__(fmt)
         self.redactor = redactor
+        self.colour = colour
 
     def format(self, record: logging.LogRecord) -> str:
-        return self.redactor(super().format(record))
+        text = self.redactor(super().format(record))
+        if self.colour and record.levelname in _COLOURS:
+            # Colour the level name only: the message stays easy to copy and grep.
+            level = f"{record.levelname:<7}"
+            text = text.replace(level, f"{_COLOURS[record.levelname]}{level}{_RESET}", 1)
+        return text
+
+
+def wants_colour(stream: TextIO) -> bool:
+    """Tell whether ``stream`` is a terminal that should get colours (NO_COLOR unset, TERM not dumb)."""
+    return (hasattr(stream, "isatty") and stream.isatty() and "NO_COLOR" not in os.environ
+            and os.environ.get("TERM") != "dumb")
 
 
 class _RedactingRecordFactory:
@@ -88,8 +106,9 @@ def install_redaction(redactor: Redactor) -> None:
 def configure_logging(level: str, redactor: Redactor, stream: TextIO | None = None) -> logging.Handler:
     """Send all logging to ``stream`` (stderr) through one redacting handler at ``level``."""
     install_redaction(redactor)
-    handler = logging.StreamHandler(stream or sys.stderr)
-    handler.setFormatter(RedactingFormatter(redactor))
+    stream = stream or sys.stderr
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(RedactingFormatter(redactor, colour=wants_colour(stream)))
     root = logging.getLogger()
     for old in list(root.handlers):
         if getattr(old, "scaletg", False):

@@ -49,3 +49,26 @@ def test_handlers_added_later_also_get_redacted_records(output):
     finally:
         logging.getLogger().removeHandler(handler)
     assert late.getvalue() == "token=123456:***\n"
+
+
+def test_level_names_are_coloured_only_when_asked():
+    record = logging.LogRecord("scaletg_ptb", logging.WARNING, __file__, 1, "careful %s", ("now",), None)
+    from scaletg_ptb.logs import RedactingFormatter
+    plain = RedactingFormatter(Redactor([TOKEN]), fmt="%(levelname)-7s %(message)s")
+    colour = RedactingFormatter(Redactor([TOKEN]), fmt="%(levelname)-7s %(message)s", colour=True)
+    assert plain.format(record) == "WARNING careful now"
+    assert colour.format(record) == "\033[33mWARNING\033[0m careful now"
+
+
+def test_colour_needs_a_terminal_and_no_NO_COLOR(monkeypatch):
+    from scaletg_ptb.logs import wants_colour
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.setenv("TERM", "xterm")
+    assert wants_colour(Terminal()) is True
+    assert wants_colour(io.StringIO()) is False
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert wants_colour(Terminal()) is False

@@ -114,7 +114,8 @@ def test_log_lines_go_to_stderr_warning_by_default_info_on_request(tmp_path):
                            start("--sandbox", "--config", str(config), "--log-level", "info", script="hi\n"))
     assert (quiet.returncode, quiet.stderr) == (0, "")
     assert chatty.returncode == 0
-    assert "Bot @ScaleTGBot is up with apps: echo" in chatty.stderr
+    assert "@ScaleTGBot is running, long polling http://127.0.0.1:" in chatty.stderr
+    assert "Apps: echo. Modules: none." in chatty.stderr
     assert "type=message answered by 'echo' (sendMessage)" in chatty.stderr
     assert "Traceback" not in chatty.stderr
     assert chatty.stdout == quiet.stdout
