@@ -51,7 +51,11 @@ def send(reply: Reply, timeout: float | None = 60.0) -> Any:
             "'await scaletg_ptb.send_async(reply)' instead."
         )
     future = asyncio.run_coroutine_threadsafe(runtime_send(runtime, reply), runtime.loop)
-    return future.result(timeout)
+    try:
+        return future.result(timeout)
+    except TimeoutError:
+        future.cancel()  # the app has given up on it: it must not go out later
+        raise
 
 
 async def send_async(reply: Reply) -> Any:

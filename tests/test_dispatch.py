@@ -273,3 +273,24 @@ def test_an_app_that_hangs_is_abandoned_after_the_update_timeout(caplog, kind):
     assert outcome.app is None and harness.sent == []
     assert ("Update id=7: app 'stuck' did not finish within 0.05 s; moving on without it "
             "(a plain app's thread runs on until it returns).") in caplog.messages
+
+
+def test_a_plain_send_that_times_out_is_cancelled_not_sent_later(caplog):
+    gate = asyncio.Event()
+    outcome = {}
+
+    def impatient(update):
+        try:
+            send(Reply("sendMessage", chat_id=42, text="slow"), timeout=0.05)
+        except TimeoutError:
+            outcome["timed_out"] = True
+        return ""
+
+    harness = Harness(app("impatient", impatient))
+
+    async def never_answers(reply):
+        await gate.wait()
+        harness.sent.append(reply)
+    harness.send = never_answers
+    harness.run()
+    assert outcome == {"timed_out": True} and harness.sent == []
