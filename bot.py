@@ -1,13 +1,14 @@
 #!/usr/bin/env python
 """Run the ScaleTG apps listed in config.yaml as a Telegram bot, by long polling.
 
-    python bot.py [--config PATH] [--log-level LEVEL] [--sandbox] [--check]
+    python bot.py [--config PATH] [--log-level LEVEL] [--sandbox] [--reload] [--check]
     python bot.py startapp NAME
 
 Like python-telegram-bot's echobot: load the settings, build the Application,
 register one handler (the ScaleTG adapter), then poll until Ctrl-C or SIGTERM.
 With --sandbox, the same runner polls a local Bot API emulator instead and you chat
-with the bot in the terminal: no token, no internet.
+with the bot in the terminal: no token, no internet. With --reload, this process watches
+the files and runs the bot as a child process, restarting it whenever the code changes.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from telegram.error import InvalidToken
 from scaletg_ptb import ConfigError, Redactor, Registry, build_application, configure_logging, load_config
 from scaletg_ptb.adapter import allowed_updates
 from scaletg_ptb.cli import EXIT_CONFIG_ERROR, EXIT_RUNTIME_ERROR, fail, parse_args, startapp
+from scaletg_ptb.reload import ReloaderLink
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -27,18 +29,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     if args.command:  # startapp NAME
         return startapp(args.command[1], args.config, interactive=sys.stdin.isatty())
+    if args.reload:
+        from scaletg_ptb.reload.main import run_reload
+
+        return run_reload(args, script=__file__)
     if args.sandbox:
         from scaletg_ptb.sandbox import run_sandbox
 
         return run_sandbox(args)
     redactor = Redactor()
+    link = ReloaderLink.from_environ()  # set when `--reload` runs this process as its child
     try:
         config = load_config(args.config)
+        if link is not None:
+            config = link.adapt(config)
         redactor.add(config.token)
         configure_logging(args.log_level or config.log_level, redactor)
         registry = Registry(config.root, config_name=args.config)
         registry.populate(config.apps, config.modules)
         application = build_application(config, registry, handle_signals=True)
+        if link is not None:
+            link.attach(application)
     except ConfigError as exc:
         return fail(exc, EXIT_CONFIG_ERROR, redactor)
     if args.check:

@@ -29,6 +29,9 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--sandbox", action="store_true",
                         help="chat with the bot in this terminal, offline: a local Bot API emulator "
                              "stands in for Telegram, no token needed")
+    parser.add_argument("--reload", action="store_true",
+                        help="restart the bot whenever a .py or .yaml file in apps/, modules/, scaletg_ptb/ "
+                             "or the config changes (for development; works with --sandbox)")
     parser.add_argument("--check", action="store_true",
                         help="validate the config, the apps and the modules, then exit (no connection)")
     parser.add_argument("command", nargs="*", metavar="startapp NAME",
@@ -36,6 +39,8 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if args.command and (args.command[0] != "startapp" or len(args.command) != 2):
         parser.error(f"unknown command {' '.join(args.command)!r}; the only command is: startapp NAME")
+    if args.reload and (args.check or args.command):
+        parser.error(f"--reload runs the bot; it cannot be combined with {'--check' if args.check else 'startapp'}")
     return args
 
 

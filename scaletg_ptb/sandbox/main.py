@@ -7,10 +7,10 @@ import os
 import signal
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from types import FrameType
-from typing import TextIO
+from typing import NamedTuple, TextIO
 
 from ..cli import EXIT_CONFIG_ERROR, EXIT_RUNTIME_ERROR, fail
 from ..config import LOG_LEVELS, load_config
@@ -20,16 +20,32 @@ from ..registry import Registry
 from .commands import parse_line
 from .console import Console
 from .render import Renderer, Style, use_colour
-from .runner import SandboxRunner
+from .runner import BotRunner, SandboxRunner
 from .session import Session
 
 EXIT_FORCED = 1
 QUIET_LEVEL = "WARNING"  # app errors show; the per-update INFO lines would drown the chat
 
 
+
+class Lineup(NamedTuple):
+    """What the banner names: the enabled apps, the bot's commands, and notes on how it runs."""
+
+    apps: Sequence[str]
+    commands: Sequence[str]
+    notes: Sequence[str] = ()
+
+
+Starter = Callable[[argparse.Namespace, Console, Redactor], "tuple[BotRunner, Lineup] | int"]
+"""Start the bot of the chat (or return the exit status); Ctrl-C meanwhile leaves nothing running."""
+
+
 def run_sandbox(args: argparse.Namespace, stdin: TextIO | None = None, stdout: TextIO | None = None,
-                stderr: TextIO | None = None) -> int:
-    """Chat with the bot of ``args.config`` on an emulator until end of input; return the exit status."""
+                stderr: TextIO | None = None, *, start: Starter | None = None) -> int:
+    """Chat with the bot of ``args.config`` on an emulator until end of input; return the exit status.
+
+    ``start`` starts the bot; by default it runs in this process (``--reload`` runs it in a child).
+    """
     stdin, stdout, stderr = stdin or sys.stdin, stdout or sys.stdout, stderr or sys.stderr
     for stream in (stdout, stderr):
         if hasattr(stream, "reconfigure"):
@@ -38,18 +54,18 @@ def run_sandbox(args: argparse.Namespace, stdin: TextIO | None = None, stdout: T
     redactor = Redactor()
     with _interrupts_end_the_chat():
         try:
-            started = _start(args, console, redactor)
+            started = (start or _start)(args, console, redactor)
         except KeyboardInterrupt:  # Ctrl-C while starting: whatever started is stopped already
             return 0
         if isinstance(started, int):
             return started
-        runner, registry = started
+        runner, lineup = started
         renderer = Renderer(runner.bot_username, Style(use_colour(stdout)))
         session: Session | None = None
         try:
             session = Session(runner, console, renderer, _default_user_name(),
                               wait=30.0 if console.interactive else 120.0)
-            console.show(*banner(registry, renderer, session))
+            console.show(*banner(lineup, renderer, session))
             for line in console.read_lines(session.prompt):
                 action = parse_line(line)
                 if action is not None and not session.run(action):
@@ -64,7 +80,7 @@ def run_sandbox(args: argparse.Namespace, stdin: TextIO | None = None, stdout: T
     return 0
 
 
-def _stop(runner: SandboxRunner, console: Console, renderer: Renderer, *, busy: bool) -> None:
+def _stop(runner: BotRunner, console: Console, renderer: Renderer, *, busy: bool) -> None:
     """Stop the bot gracefully; a second Ctrl-C, or the stop timeout, ends the process at once."""
     timeout = runner.config.processing.stop_timeout
     if busy:
@@ -81,7 +97,7 @@ def _stop(runner: SandboxRunner, console: Console, renderer: Renderer, *, busy: 
 
 
 def _start(args: argparse.Namespace, console: Console,
-           redactor: Redactor) -> tuple[SandboxRunner, Registry] | int:
+           redactor: Redactor) -> tuple[SandboxRunner, Lineup] | int:
     """Load the config and the apps, start the emulator and the bot; or return the exit status."""
     try:
         config = load_config(args.config, require_token=False)
@@ -91,22 +107,23 @@ def _start(args: argparse.Namespace, console: Console,
         registry.populate(config.apps, config.modules)
         runner = SandboxRunner(config, registry)
         redactor.add(runner.emulator.token)
-        return runner.start(), registry
+        return runner.start(), Lineup([app.name for app in registry.apps], list(registry.commands()))
     except ConfigError as exc:
         return fail(exc, EXIT_CONFIG_ERROR, redactor)
     except Exception as exc:  # noqa: BLE001 - e.g. no free port: one line, not a traceback
         return fail(f"the sandbox could not start: {type(exc).__name__}: {exc}", EXIT_RUNTIME_ERROR, redactor)
 
 
-def banner(registry: Registry, renderer: Renderer, session: Session) -> list[str]:
+def banner(lineup: Lineup, renderer: Renderer, session: Session) -> list[str]:
     """Return the lines that greet the user: the bot, its apps, and how to get help or leave."""
-    apps = ", ".join(app.name for app in registry.apps) or "none (enable some under 'apps:' in the config)"
-    commands = ", ".join(f"/{name}" for name in registry.commands())
+    apps = ", ".join(lineup.apps) or "none (enable some under 'apps:' in the config)"
+    commands = ", ".join(f"/{name}" for name in lineup.commands)
     paint = renderer.style.paint
     return [
         paint(f"ScaleTG sandbox: @{session.runner.bot_username} runs offline on a Bot API emulator, "
               "no token needed.", "1"),
         renderer.notice(f"Apps: {apps}." + (f" Commands: {commands}." if commands else "")),
+        *(renderer.notice(note) for note in lineup.notes),
         renderer.notice(f"Chatting as {session.user['first_name']} in a private chat. "
                         ":help lists sandbox commands; :quit leaves."),
     ]

@@ -7,6 +7,7 @@ import tempfile
 import threading
 from collections import deque
 from collections.abc import Callable
+from typing import Protocol
 
 from ..background import BackgroundBot
 from ..config import Config
@@ -14,6 +15,35 @@ from ..core import Update
 from ..dispatch import Outcome
 from ..emulator import Emulator
 from ..registry import Registry
+
+
+class BotRunner(Protocol):
+    """What the chat needs from its bot: this process's (``SandboxRunner``) or a child's (``--reload``)."""
+
+    config: Config
+    emulator: Emulator
+
+    @property
+    def bot_username(self) -> str:
+        """Return the bot's @username (without the @)."""
+
+    @property
+    def allowed_updates(self) -> list[str]:
+        """Return the update kinds the bot asks for."""
+
+    @property
+    def processed(self) -> int:
+        """Return how many updates have gone through the apps so far."""
+
+    @property
+    def running(self) -> bool:
+        """Tell whether the bot is up or on its way up (False while a crashed bot waits for a fix)."""
+
+    def wait_processed(self, matches: Callable[[Update], bool], timeout: float) -> Outcome | None:
+        """Wait until an update that ``matches`` was processed; return its outcome, or None."""
+
+    def stop(self, timeout: float = 30.0) -> None:
+        """Stop the bot gracefully; TimeoutError if it has not stopped within ``timeout`` seconds."""
 
 
 class SandboxRunner:
@@ -64,6 +94,11 @@ class SandboxRunner:
         """Return how many updates have gone through the apps so far."""
         with self._cond:
             return self._count
+
+    @property
+    def running(self) -> bool:
+        """Tell whether the bot is up (it is, from start() to stop())."""
+        return self._bot is not None
 
     def stop(self, timeout: float = 30.0) -> None:
         """Stop the bot gracefully (the updates in hand finish), then the emulator.

@@ -12,7 +12,7 @@ from .commands import Action, Problem, Say, help_lines
 from .console import Console
 from .events import BotActions
 from .render import Renderer, buttons, chat_tag
-from .runner import SandboxRunner
+from .runner import BotRunner
 
 Json = dict[str, Any]
 
@@ -22,7 +22,7 @@ DEFAULT_GROUP = "Sandbox group"
 class Session:
     """Act as one of the sandbox users in one chat; wait until the bot has processed each action."""
 
-    def __init__(self, runner: SandboxRunner, console: Console, renderer: Renderer, user_name: str,
+    def __init__(self, runner: BotRunner, console: Console, renderer: Renderer, user_name: str,
                  *, wait: float = 30.0) -> None:
         self.runner = runner
         self.emulator = runner.emulator
@@ -48,7 +48,7 @@ class Session:
     @property
     def busy(self) -> bool:
         """Tell whether the bot is still processing something the users did."""
-        return self._sent > self.runner.processed
+        return self._sent > self.runner.processed and self.runner.running
 
     def close(self) -> None:
         """Stop showing what the bot does."""
@@ -159,6 +159,8 @@ class Session:
         self._sent += 1
         outcome = self.runner.wait_processed(_matcher(kind, payload), self.wait)
         note = _describe(outcome, self.wait)
+        if outcome is None and not self.runner.running:  # a --reload bot that failed to start
+            note = "The bot is not running: fix the error shown above and save; it gets this when it starts."
         if note:
             self.console.show(self.renderer.notice(note))
 
