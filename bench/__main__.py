@@ -1,0 +1,8 @@
+"""Run the benchmark suite: ``python -m bench [--quick] [--scenario NAME]``."""
+
+import sys
+
+from bench.run import main
+
+if __name__ == "__main__":
+    sys.exit(main())
