@@ -16,13 +16,14 @@ from .application import ScaleApplication
 
 from .config import Config
 from .context import Runtime
-from .core import Reply, TelegramObject, Update, User
+from .core import Reply, Update, User
 from .delivery import Delivery
 from .dispatch import Dispatcher, Observer
 from .deadletters import DeadLetters, UnfinishedUpdates
 from .menu import sync_command_menu
 from .ordering import Backlog, ChatOrderedProcessor
 from .polling import ScaleBot, ScaleUpdater
+from .updates import ViewedUpdate
 from .registry import Registry
 from .sending import send_reply
 
@@ -71,28 +72,20 @@ class Adapter:
             self.dispatcher = None
 
     async def handle(self, update: telegram.Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Turn PTB's update into ScaleTG's view and run the apps over it."""
+        """Run the apps over the update's ScaleTG view."""
         assert self.dispatcher is not None, "Adapter.handle called before Adapter.start"
         bot = context.bot
-        if not isinstance(bot, ScaleBot):
-            await self.dispatcher.dispatch(Update(update.to_dict()))
-            return
-        if bot.take_duplicate(update.update_id):
-            return  # its replayed copy is (or was) processed
-        try:
-            if bot.is_dead(update.update_id):
-                return  # set aside when it failed to parse
-            raw = bot.raw_update(update.update_id)
+        if isinstance(update, ViewedUpdate):
             try:
-                view = Update(raw if raw is not None else update.to_dict())
-                if view.type is not None and not isinstance(view.payload, TelegramObject):
-                    raise ValueError(f"the {view.type!r} of the update is not an object")
-            except (TypeError, ValueError) as exc:
-                bot.set_aside(raw, exc)
-                return
-            await self.dispatcher.dispatch(view)
-        finally:
+                await self.dispatcher.dispatch(update.view)
+            finally:
+                if isinstance(bot, ScaleBot):
+                    bot.finish_update(update.update_id)
+            return
+        if isinstance(bot, ScaleBot) and (bot.take_duplicate(update.update_id) or bot.is_dead(update.update_id)):
             bot.finish_update(update.update_id)
+            return  # a stand-in: set aside, or a second copy of a replayed update
+        await self.dispatcher.dispatch(Update(update.to_dict()))  # put in the queue by other code
 
 
 def build_application(config: Config, registry: Registry, observers: Sequence[Observer] = (), *,
@@ -108,7 +101,8 @@ def build_application(config: Config, registry: Registry, observers: Sequence[Ob
     bot = ScaleBot(
         config.token,
         base_url=config.base_url,
-        request=HTTPXRequest(connection_pool_size=max(8, min(processing.concurrency, 256))),
+        request=HTTPXRequest(connection_pool_size=processing.connections),
+        max_requests=processing.connections,
         get_updates_request=HTTPXRequest(),
         backlog=backlog,
         dead_letters=DeadLetters(config.state_dir / "dead_letters.jsonl"),

@@ -10,7 +10,6 @@ import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-import telegram
 from telegram.error import InvalidToken, NetworkError
 from telegram.ext import Application
 
@@ -75,12 +74,16 @@ class ScaleApplication(Application):  # type: ignore[type-arg]
         log.warning("Processing %d update(s) left unfinished by the last forced stop (from %s).",
                     len(updates), self.unfinished.path)
         bot = self.bot
+        if not isinstance(bot, ScaleBot):
+            return
         for raw in updates:
-            if isinstance(bot, ScaleBot):
-                bot.adopt(raw)
-                if bot.backlog is not None:
-                    bot.backlog.add(1)
-            self.update_queue.put_nowait(telegram.Update.de_json(raw, bot))
+            update = bot.make_update(raw)
+            if update is None:
+                continue
+            bot.adopt(raw)
+            if bot.backlog is not None:
+                bot.backlog.add(1)
+            self.update_queue.put_nowait(update)
 
     def _on_stop_signal(self, number: int) -> None:
         self._signals += 1

@@ -19,9 +19,15 @@ from typing import Any
 import telegram
 from telegram.ext import BaseUpdateProcessor
 
+from .updates import ViewedUpdate
+
 
 def chat_key(update: object) -> Hashable | None:
     """Return what orders ``update``: its chat, else its user, else None (no order)."""
+    if isinstance(update, ViewedUpdate):
+        view = update.view
+        chat, user = view.effective_chat, view.effective_user
+        return ("chat", chat.id) if chat is not None else ("user", user.id) if user is not None else None
     if not isinstance(update, telegram.Update):
         return None
     chat = update.effective_chat

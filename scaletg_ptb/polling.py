@@ -1,9 +1,10 @@
 """The fetching side: PTB's bot and updater, hardened for long polling.
 
 * backpressure: no fetch while ``max_pending`` updates wait or run;
-* Telegram's own JSON is kept for each update until it is processed, so the apps see exactly
-  what Telegram sent and unfinished updates can be saved at a forced stop;
-* one update that fails to parse is set aside instead of stalling the batch forever;
+* each update becomes ScaleTG's view of Telegram's own JSON (``updates.py``), not PTB's object
+  tree; the JSON is kept until the update is processed, so unfinished updates can be saved at a
+  forced stop;
+* an update whose shape would mislead the apps is set aside, never stalling the batch;
 * polling errors back off here, where PTB's stop can cancel the wait at once, and a rejected
   token stops the runner instead of leaving an idle process.
 """
@@ -13,16 +14,20 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-from collections.abc import Callable
+import datetime as dt
+from collections.abc import Awaitable, Callable, Sequence
+from functools import partial
 from typing import Any
 
 import telegram
 from telegram.error import Conflict, InvalidToken, NetworkError, RetryAfter, TelegramError
+from telegram._utils.defaultvalue import DEFAULT_NONE, DefaultValue
 from telegram.ext import ExtBot, Updater
 from telegram.warnings import PTBUserWarning
 
 from .deadletters import DeadLetters
 from .ordering import Backlog
+from .updates import ViewedUpdate, view_of
 
 log = logging.getLogger("scaletg_ptb.polling")
 Json = dict[str, Any]
@@ -33,7 +38,8 @@ class ScaleBot(ExtBot[None]):
     """PTB's ExtBot with backpressure, raw JSON kept per update and fault-tolerant polling."""
 
     def __init__(self, *args: Any, backlog: Backlog | None = None, dead_letters: DeadLetters | None = None,
-                 on_fatal: Callable[[Exception], None] | None = None, **kwargs: Any) -> None:
+                 on_fatal: Callable[[Exception], None] | None = None, max_requests: int | None = None,
+                 **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # PTB freezes its bots after __init__; only underscore attributes stay settable.
         self._backlog = backlog
@@ -44,8 +50,8 @@ class ScaleBot(ExtBot[None]):
         self._dead: set[int] = set()
         self._replayed: set[int] = set()  # saved at a forced stop and queued again at start
         self._duplicates: set[int] = set()  # fetched again although replayed: skip them
-        self._last_batch: list[Any] | None = None  # the raw answer of the getUpdates under way
         self._failures = 0
+        self._in_flight = asyncio.Semaphore(max_requests) if max_requests else None
 
     @property
     def backlog(self) -> Backlog | None:
@@ -64,10 +70,6 @@ class ScaleBot(ExtBot[None]):
     def set_stopping(self, stopping: bool) -> None:
         """Say whether the next getUpdates is PTB's last, confirming call."""
         self._stopping = stopping
-
-    def raw_update(self, update_id: int) -> Json | None:
-        """Return the update's JSON as Telegram sent it, while it is unfinished."""
-        return self._unfinished.get(update_id)
 
     def finish_update(self, update_id: int) -> None:
         """Forget a processed update."""
@@ -94,52 +96,90 @@ class ScaleBot(ExtBot[None]):
         """Tell whether the update was set aside as unparsable."""
         return update_id in self._dead
 
-    async def _post(self, endpoint: str, *args: Any, **kwargs: Any) -> Any:
-        result = await super()._post(endpoint, *args, **kwargs)
-        if endpoint == "getUpdates":
-            self._last_batch = result if isinstance(result, list) else []
-        return result
+    async def _do_post(self, endpoint: str, *args: Any, **kwargs: Any) -> Any:
+        if endpoint == "getUpdates" or self._in_flight is None:
+            return await super()._do_post(endpoint, *args, **kwargs)
+        # httpcore scans its whole queue for every request it assigns: keeping the queue here,
+        # in a FIFO semaphore, makes a burst of replies cost linear instead of quadratic CPU.
+        async with self._in_flight:
+            return await super()._do_post(endpoint, *args, **kwargs)
 
-    async def get_updates(self, *args: Any, **kwargs: Any) -> tuple[telegram.Update, ...]:
+    async def get_updates(  # noqa: PLR0913 - PTB's signature
+        self, offset: int | None = None, limit: int | None = None, timeout: Any = None,
+        allowed_updates: Sequence[str] | None = None, *, read_timeout: Any = DEFAULT_NONE,
+        write_timeout: Any = DEFAULT_NONE, connect_timeout: Any = DEFAULT_NONE,
+        pool_timeout: Any = DEFAULT_NONE, api_kwargs: Json | None = None,
+    ) -> tuple[telegram.Update, ...]:
         """Fetch the next batch: wait for room, survive bad updates and polling errors."""
+        fetch = partial(self._fetch, offset, limit, timeout, allowed_updates, read_timeout,
+                        write_timeout, connect_timeout, pool_timeout, api_kwargs)
         if self._stopping:
-            return await self._confirm(*args, **kwargs)
+            return await self._confirm(fetch)
         if self.backlog is not None:
             await self.backlog.wait_for_room()
-        self._last_batch = None
         try:
-            updates = await super().get_updates(*args, **kwargs)
+            batch = await fetch()
         except TelegramError as exc:
             await self._recover(exc)
             return ()
-        except Exception as exc:  # noqa: BLE001 - bad input must not stop polling
-            if self._last_batch is None:  # failed before Telegram's answer was in: not bad input
-                log.error("Polling failed unexpectedly: %s: %s", type(exc).__name__, exc, exc_info=exc)
-                await self._recover(NetworkError(str(exc)))
-                return ()
-            updates = self._parse_one_by_one(self._last_batch, exc)
+        except Exception as exc:  # noqa: BLE001 - nothing may end polling for good
+            log.error("Polling failed unexpectedly: %s: %s", type(exc).__name__, exc, exc_info=exc)
+            await self._recover(NetworkError(str(exc)))
+            return ()
         self._failures = 0
-        for raw in self._last_batch or ():
-            if isinstance(raw, dict) and isinstance(raw.get("update_id"), int) \
-                    and raw["update_id"] not in self._replayed:
-                self._unfinished[raw["update_id"]] = raw
-        if self._replayed:
-            updates = tuple(self._unless_replayed(update) for update in updates)
+        if batch:
+            log.debug("Fetched updates %s", [raw.get("update_id") if isinstance(raw, dict) else None
+                                             for raw in batch])
+        updates = tuple(update for update in map(self._accept, batch) if update is not None)
         if self.backlog is not None:
             self.backlog.add(len(updates))
         return updates
 
-    async def _confirm(self, *args: Any, **kwargs: Any) -> tuple[telegram.Update, ...]:
+    async def _fetch(self, offset: int | None, limit: int | None, timeout: Any,  # noqa: PLR0913
+                     allowed_updates: Sequence[str] | None, read_timeout: Any, write_timeout: Any,
+                     connect_timeout: Any, pool_timeout: Any, api_kwargs: Json | None) -> list[Any]:
+        """Call getUpdates as PTB's Bot.get_updates does, returning Telegram's JSON list."""
+        data: Json = {"timeout": timeout, "offset": offset, "limit": limit, "allowed_updates": allowed_updates}
+        # As PTB: the long-poll time comes on top of the read timeout ("or 0" for None).
+        base = (read_timeout or 0) if not isinstance(read_timeout, DefaultValue) else (
+            self._request[0].read_timeout or 0)
+        seconds = timeout.total_seconds() if isinstance(timeout, dt.timedelta) else (timeout or 0)
+        result = await self._post("getUpdates", data, read_timeout=base + seconds, write_timeout=write_timeout,
+                                  connect_timeout=connect_timeout, pool_timeout=pool_timeout,
+                                  api_kwargs=api_kwargs)
+        return result if isinstance(result, list) else []
+
+    def make_update(self, raw: Any) -> telegram.Update | None:
+        """Return the envelope carrying ``raw``'s view, or set ``raw`` aside (None without an id)."""
+        try:
+            return ViewedUpdate(view_of(raw))
+        except (TypeError, ValueError) as exc:
+            return self.set_aside(raw, exc)
+
+    def _accept(self, raw: Any) -> telegram.Update | None:
+        update_id = raw.get("update_id") if isinstance(raw, dict) else None
+        if update_id in self._replayed:
+            # Saved at a forced stop before Telegram heard of it, so delivered again: its
+            # replayed copy is processed; an empty stand-in moves the offset past this one.
+            self._replayed.discard(update_id)
+            self._duplicates.add(update_id)
+            return telegram.Update(update_id=update_id)
+        update = self.make_update(raw)
+        if isinstance(update, ViewedUpdate):
+            self._unfinished[update.update_id] = raw
+        return update
+
+    async def _confirm(self, fetch: Callable[[], Awaitable[list[Any]]]) -> tuple[telegram.Update, ...]:
         """Make PTB's last getUpdates call, which only confirms what was fetched.
 
         What it returns is dropped unconfirmed (Telegram sends it again), so it is not tracked.
         """
         try:
-            return await super().get_updates(*args, **kwargs)
+            await fetch()
         except TelegramError as exc:
             log.warning("Could not confirm the last fetched updates to Telegram (%s); "
                         "they may be delivered again after a restart.", exc)
-            return ()
+        return ()
 
     async def _recover(self, exc: TelegramError) -> None:
         """Log a polling error once per streak and wait before the next try (cancellable)."""
@@ -167,37 +207,11 @@ class ScaleBot(ExtBot[None]):
                         self._failures, delay)
         await asyncio.sleep(delay)
 
-    def _unless_replayed(self, update: telegram.Update) -> telegram.Update:
-        """Replace an update fetched again after its replay by an empty stand-in (for the offset).
-
-        Updates saved at a forced stop may not have been confirmed to Telegram yet, so it
-        delivers them again; processing them twice would repeat their replies.
-        """
-        if update.update_id not in self._replayed:
-            return update
-        self._replayed.discard(update.update_id)
-        self._duplicates.add(update.update_id)
-        return telegram.Update(update_id=update.update_id)
-
-    def _parse_one_by_one(self, batch: list[Any], exc: Exception) -> tuple[telegram.Update, ...]:
-        """Parse each update alone; set aside those that fail, keeping their id for the offset."""
-        updates = []
-        for raw in batch:
-            try:
-                update = telegram.Update.de_json(raw, self)
-                self.insert_callback_data(update)
-            except Exception as error:  # noqa: BLE001 - bad input is set aside, never fatal
-                update = self.set_aside(raw, error)
-            if update is not None:
-                updates.append(update)
-        log.debug("Batch of %d updates parsed one by one after %r", len(batch), exc)
-        return tuple(updates)
-
     def set_aside(self, raw: Any, error: Exception) -> telegram.Update | None:
         """Log and keep an update that cannot be processed; return a stand-in that moves the offset."""
         update_id = raw.get("update_id") if isinstance(raw, dict) else None
         reason = f"{type(error).__name__}: {error}"
-        log.error("Update id=%s could not be parsed (%s); set aside%s and skipped.", update_id, reason,
+        log.error("Update id=%s cannot be processed (%s); set aside%s and skipped.", update_id, reason,
                   f" in {self.dead_letters.path}" if self.dead_letters else "")
         if self.dead_letters is not None:
             self.dead_letters.add(raw, reason)

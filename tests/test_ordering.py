@@ -161,12 +161,14 @@ def test_backlog_blocks_fetching_until_updates_are_done():
 
 
 def test_the_bot_does_not_fetch_while_the_backlog_is_full(mocker):
-    fetched = mocker.patch("telegram.ext.ExtBot.get_updates", return_value=(update(1, 1), update(2, 2)))
+    raw = [{"update_id": n, "message": {"message_id": n, "date": 0, "chat": {"id": n, "type": "private"}}}
+           for n in (1, 2)]
+    fetched = mocker.patch.object(ScaleBot, "_fetch", return_value=raw)
 
     async def main():
         backlog = Backlog(limit=2)
-        bot = ScaleBot("1:abcdefghij", backlog=backlog)
-        assert len(await bot.get_updates()) == 2
+        bot = ScaleBot("1:abcdefghij", base_url="http://127.0.0.1:9/bot", backlog=backlog)
+        assert [u.update_id for u in await bot.get_updates()] == [1, 2]
         second = asyncio.create_task(bot.get_updates())
         for _ in range(50):
             await asyncio.sleep(0)

@@ -134,7 +134,7 @@ def test_unconfirmed_updates_saved_at_a_forced_stop_are_not_processed_twice(tmp_
     chat = emu.private_chat(alice)
     emu.user_says(alice, chat, "sleep 600")
     emu.user_says(alice, chat, "second")
-    bot.wait_for_output("Getting updates: [1, 2]")
+    bot.wait_for_output("Fetched updates [1, 2]")
     emu.inject_fault("getUpdates", status=500, times=None)  # the confirming call at stop fails too
     bot.signal(signal.SIGTERM)
     bot.wait_for_output("Could not confirm the last fetched updates to Telegram")
