@@ -7,6 +7,7 @@ import tempfile
 import threading
 from collections import deque
 from collections.abc import Callable
+from pathlib import Path
 from typing import Protocol
 
 from ..background import BackgroundBot
@@ -49,7 +50,8 @@ class BotRunner(Protocol):
 class SandboxRunner:
     """Run ``registry``'s apps on python-telegram-bot long polling against a fresh Bot API emulator."""
 
-    def __init__(self, config: Config, registry: Registry, emulator: Emulator | None = None) -> None:
+    def __init__(self, config: Config, registry: Registry, emulator: Emulator | None = None,
+                 state_dir: Path | None = None) -> None:
         self.config = config
         self.registry = registry
         self.emulator = emulator or Emulator()
@@ -58,6 +60,7 @@ class SandboxRunner:
         self._count = 0
         self._bot: BackgroundBot | None = None
         self._state: tempfile.TemporaryDirectory[str] | None = None
+        self.state_dir = state_dir
 
     @property
     def bot_username(self) -> str:
@@ -75,13 +78,15 @@ class SandboxRunner:
         """Start the emulator, then the bot; return once the bot polls."""
         from ..adapter import build_application
 
-        # A throw-away state folder: the real bot's unfinished updates must not replay here, nor
-        # the sandbox's updates end up in the real bot's folder.
-        self._state = tempfile.TemporaryDirectory(prefix="scaletg-sandbox-")
+        # A throw-away state folder unless given: the real bot's unfinished updates must not
+        # replay here, nor the sandbox's updates end up in the real bot's folder.
+        if self.state_dir is None:
+            self._state = tempfile.TemporaryDirectory(prefix="scaletg-sandbox-")
+        state = self.state_dir or Path(self._state.name)  # type: ignore[union-attr]
         self.emulator.start()
         try:
             config = dataclasses.replace(self.config, token=self.emulator.token,
-                                         base_url=self.emulator.base_url, state=self._state.name)
+                                         base_url=self.emulator.base_url, state=str(state))
             application = build_application(config, self.registry, observers=[self._observe])
             self._bot = BackgroundBot(application, allowed_updates=self.allowed_updates).start()
         except BaseException:
