@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import argparse
 import os
-import signal
 import sys
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from types import FrameType
 
+from ..cli import sigterm_interrupts
 from ..config import load_config
 from ..errors import ConfigError
 from .reloader import Reloader
@@ -42,7 +39,7 @@ def supervise(reloader: Reloader) -> int:
     # The loop runs in a thread so that the main thread only waits, where Ctrl-C is safe to take.
     threading.Thread(target=reloader.run, args=(stop,), name="scaletg-reloader", daemon=True).start()
     interrupts = 0
-    with _sigterm_interrupts():
+    with sigterm_interrupts():
         while not reloader.done.is_set():
             try:
                 reloader.done.wait()
@@ -93,14 +90,3 @@ def _say(text: str) -> None:
     print(text, file=sys.stderr, flush=True)
 
 
-@contextmanager
-def _sigterm_interrupts() -> Iterator[None]:
-    """Make SIGTERM stop the reloader as Ctrl-C does."""
-    def interrupt(signum: int, frame: FrameType | None) -> None:
-        raise KeyboardInterrupt
-
-    previous = signal.signal(signal.SIGTERM, interrupt)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)

@@ -13,7 +13,6 @@ from collections import deque
 from collections.abc import Callable
 from pathlib import Path
 
-from ..adapter import allowed_updates
 from ..cli import EXIT_RUNTIME_ERROR, fail
 from ..config import LOG_LEVELS, Config, load_config
 from ..core import Reply, Update
@@ -25,6 +24,7 @@ from ..sandbox import run_sandbox
 from ..sandbox.console import Console
 from ..sandbox.main import QUIET_LEVEL, Lineup
 from ..sandbox.render import Renderer, Style, use_colour
+from ..sandbox.runner import EmulatorBot
 from .link import STATE_ENV, Report
 from .main import bot_command, child_env, project_watcher
 from .reloader import Reloader
@@ -32,7 +32,7 @@ from .reloader import Reloader
 FIRST_START = 60.0  # seconds to wait for the first bot before the banner (its commands show there)
 
 
-class ChildRunner:
+class ChildRunner(EmulatorBot):
     """The sandbox's bot, run by a ``Reloader`` as a child process against this process's emulator."""
 
     def __init__(self, args: argparse.Namespace, script: str, say: Callable[[str], None],
@@ -52,16 +52,6 @@ class ChildRunner:
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self.reloader.run, args=(self._stop,),
                                         name="scaletg-reloader", daemon=True)
-
-    @property
-    def bot_username(self) -> str:
-        """Return the bot's @username (without the @)."""
-        return str(self.emulator.bot_user["username"])
-
-    @property
-    def allowed_updates(self) -> list[str]:
-        """Return the update kinds the bot asks for, by the config it was last started with."""
-        return allowed_updates(self.config)
 
     @property
     def processed(self) -> int:

@@ -4,15 +4,11 @@ from __future__ import annotations
 
 import argparse
 import os
-import signal
 import sys
-import threading
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
-from types import FrameType
+from collections.abc import Callable, Sequence
 from typing import NamedTuple, TextIO
 
-from ..cli import EXIT_CONFIG_ERROR, EXIT_RUNTIME_ERROR, fail
+from ..cli import EXIT_CONFIG_ERROR, EXIT_RUNTIME_ERROR, fail, sigterm_interrupts
 from ..config import LOG_LEVELS, load_config
 from ..errors import ConfigError
 from ..logs import Redactor, configure_logging
@@ -52,7 +48,7 @@ def run_sandbox(args: argparse.Namespace, stdin: TextIO | None = None, stdout: T
             stream.reconfigure(errors="replace")  # emoji on a terminal that cannot show them
     console = Console(stdout, stderr, stdin, interactive=_is_terminal(stdin))
     redactor = Redactor()
-    with _interrupts_end_the_chat():
+    with sigterm_interrupts():
         try:
             started = (start or _start)(args, console, redactor)
         except KeyboardInterrupt:  # Ctrl-C while starting: whatever started is stopped already
@@ -145,18 +141,3 @@ def _is_terminal(stream: TextIO) -> bool:
     return bool(isatty and isatty())
 
 
-@contextmanager
-def _interrupts_end_the_chat() -> Iterator[None]:
-    """Make SIGTERM end the chat like Ctrl-C does (main thread only)."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def interrupt(signum: int, frame: FrameType | None) -> None:
-        raise KeyboardInterrupt
-
-    previous = signal.signal(signal.SIGTERM, interrupt)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)

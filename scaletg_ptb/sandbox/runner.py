@@ -47,7 +47,26 @@ class BotRunner(Protocol):
         """Stop the bot gracefully; TimeoutError if it has not stopped within ``timeout`` seconds."""
 
 
-class SandboxRunner:
+class EmulatorBot:
+    """What every runner of the sandbox knows from its config and its emulator."""
+
+    config: Config
+    emulator: Emulator
+
+    @property
+    def bot_username(self) -> str:
+        """Return the bot's @username (without the @)."""
+        return str(self.emulator.bot_user["username"])
+
+    @property
+    def allowed_updates(self) -> list[str]:
+        """Return the update kinds the bot asks for, by its config."""
+        from ..adapter import allowed_updates
+
+        return allowed_updates(self.config)
+
+
+class SandboxRunner(EmulatorBot):
     """Run ``registry``'s apps on python-telegram-bot long polling against a fresh Bot API emulator."""
 
     def __init__(self, config: Config, registry: Registry, emulator: Emulator | None = None,
@@ -61,18 +80,6 @@ class SandboxRunner:
         self._bot: BackgroundBot | None = None
         self._state: tempfile.TemporaryDirectory[str] | None = None
         self.state_dir = state_dir
-
-    @property
-    def bot_username(self) -> str:
-        """Return the bot's @username (without the @)."""
-        return str(self.emulator.bot_user["username"])
-
-    @property
-    def allowed_updates(self) -> list[str]:
-        """Return the update kinds the bot asks for."""
-        from ..adapter import allowed_updates
-
-        return allowed_updates(self.config)
 
     def start(self) -> SandboxRunner:
         """Start the emulator, then the bot; return once the bot polls."""
