@@ -17,6 +17,18 @@ from .logs import Redactor
 
 EXIT_CONFIG_ERROR = 2
 EXIT_RUNTIME_ERROR = 1
+EPILOG = """modes:
+  python bot.py                      run the bot against Telegram (needs a token)
+  python bot.py --sandbox            chat with it offline in this terminal (no token)
+  python bot.py --sandbox --reload   the same, restarting the bot when you save a file
+  python bot.py --check              validate the config, apps and modules, then exit
+  python bot.py startapp NAME        create apps/NAME/ with a passing test, then exit
+
+environment:
+  TELEGRAM_BOT_TOKEN   the bot token (overrides 'token' in the config)
+  TELEGRAM_BASE_URL    the Bot API base URL (overrides 'base_url'; default https://api.telegram.org/bot)
+
+exit status: 0 stopped cleanly, 1 runtime failure (token rejected, forced stop), 2 misconfiguration"""
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
@@ -24,6 +36,8 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="python bot.py",
         description="Run ScaleTG apps as a Telegram bot on python-telegram-bot long polling.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--config", default="config.yaml", metavar="PATH",
                         help="the config file (default: config.yaml)")
