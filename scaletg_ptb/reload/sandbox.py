@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import tempfile
 import threading
-from collections import deque
 from collections.abc import Callable
 from pathlib import Path
 
@@ -24,7 +23,7 @@ from ..sandbox import run_sandbox
 from ..sandbox.console import Console
 from ..sandbox.main import QUIET_LEVEL, Lineup
 from ..sandbox.render import Renderer, Style, use_colour
-from ..sandbox.runner import EmulatorBot
+from ..sandbox.runner import EmulatorBot, Outcomes
 from .link import STATE_ENV, Report
 from .main import bot_command, child_env, project_watcher
 from .reloader import Reloader
@@ -45,19 +44,13 @@ class ChildRunner(EmulatorBot):
                                  stop_timeout=lambda: self.config.processing.stop_timeout,
                                  on_report=self._on_report, on_output=relay)
         self._say = say
-        self._cond = self.reloader.cond  # one lock: outcomes and the bot's state wake the same waiters
-        self._processed: deque[tuple[Update, Outcome]] = deque(maxlen=1000)
-        self._count = 0
+        # One lock: outcomes and the bot's state wake the same waiters.
+        self.outcomes = Outcomes(self.reloader.cond)
+        self._cond = self.reloader.cond
         self._state = tempfile.TemporaryDirectory(prefix="scaletg-sandbox-")  # shared by every child
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self.reloader.run, args=(self._stop,),
                                         name="scaletg-reloader", daemon=True)
-
-    @property
-    def processed(self) -> int:
-        """Return how many updates have gone through the apps so far, across restarts."""
-        with self._cond:
-            return self._count
 
     @property
     def running(self) -> bool:
@@ -81,12 +74,7 @@ class ChildRunner(EmulatorBot):
 
     def wait_processed(self, matches: Callable[[Update], bool], timeout: float) -> Outcome | None:
         """Wait until a matching update was processed, or the bot is down; return its outcome or None."""
-        def find() -> Outcome | None:
-            return next((outcome for update, outcome in self._processed if matches(update)), None)
-
-        with self._cond:
-            self._cond.wait_for(lambda: find() is not None or not self.reloader.up, timeout)
-            return find()
+        return self.outcomes.wait_for(matches, timeout, give_up=lambda: not self.reloader.up)
 
     def stop(self, timeout: float = 30.0) -> None:
         """Stop the bot gracefully, then the emulator; a Ctrl-C meanwhile stops the bot at once."""
@@ -128,10 +116,7 @@ class ChildRunner(EmulatorBot):
         method = report.get("method")
         outcome = Outcome(update.id, update.type, app=report.get("app"), sent=bool(report.get("sent")),
                           reply=Reply(method) if method else None, dropped_by=report.get("dropped_by"))
-        with self._cond:
-            self._processed.append((update, outcome))
-            self._count += 1
-            self._cond.notify_all()
+        self.outcomes.record(update, outcome)
 
 
 def run_sandbox_reload(args: argparse.Namespace, script: str) -> int:

@@ -47,11 +47,49 @@ class BotRunner(Protocol):
         """Stop the bot gracefully; TimeoutError if it has not stopped within ``timeout`` seconds."""
 
 
+class Outcomes:
+    """The latest processed updates with their outcomes, which the chat waits on."""
+
+    def __init__(self, cond: threading.Condition | None = None, keep: int = 1000) -> None:
+        self.cond = cond or threading.Condition()
+        self._recent: deque[tuple[Update, Outcome]] = deque(maxlen=keep)
+        self._count = 0
+
+    @property
+    def count(self) -> int:
+        """Return how many updates have been recorded so far."""
+        with self.cond:
+            return self._count
+
+    def record(self, update: Update, outcome: Outcome) -> None:
+        """Record a processed update and wake the waiters."""
+        with self.cond:
+            self._recent.append((update, outcome))
+            self._count += 1
+            self.cond.notify_all()
+
+    def wait_for(self, matches: Callable[[Update], bool], timeout: float,
+                 give_up: Callable[[], bool] = lambda: False) -> Outcome | None:
+        """Wait until an update that ``matches`` is recorded (or ``give_up()``); return its outcome or None."""
+        def find() -> Outcome | None:
+            return next((outcome for update, outcome in self._recent if matches(update)), None)
+
+        with self.cond:
+            self.cond.wait_for(lambda: find() is not None or give_up(), timeout)
+            return find()
+
+
 class EmulatorBot:
     """What every runner of the sandbox knows from its config and its emulator."""
 
     config: Config
     emulator: Emulator
+    outcomes: Outcomes
+
+    @property
+    def processed(self) -> int:
+        """Return how many updates have gone through the apps so far."""
+        return self.outcomes.count
 
     @property
     def bot_username(self) -> str:
@@ -74,9 +112,7 @@ class SandboxRunner(EmulatorBot):
         self.config = config
         self.registry = registry
         self.emulator = emulator or Emulator()
-        self._processed: deque[tuple[Update, Outcome]] = deque(maxlen=1000)
-        self._cond = threading.Condition()
-        self._count = 0
+        self.outcomes = Outcomes()
         self._bot: BackgroundBot | None = None
         self._state: tempfile.TemporaryDirectory[str] | None = None
         self.state_dir = state_dir
@@ -94,18 +130,12 @@ class SandboxRunner(EmulatorBot):
         try:
             config = dataclasses.replace(self.config, token=self.emulator.token,
                                          base_url=self.emulator.base_url, state=str(state))
-            application = build_application(config, self.registry, observers=[self._observe])
+            application = build_application(config, self.registry, observers=[self.outcomes.record])
             self._bot = BackgroundBot(application, allowed_updates=self.allowed_updates).start()
         except BaseException:
             self.stop()
             raise
         return self
-
-    @property
-    def processed(self) -> int:
-        """Return how many updates have gone through the apps so far."""
-        with self._cond:
-            return self._count
 
     @property
     def running(self) -> bool:
@@ -129,15 +159,4 @@ class SandboxRunner(EmulatorBot):
 
     def wait_processed(self, matches: Callable[[Update], bool], timeout: float) -> Outcome | None:
         """Wait until an update that ``matches`` went through every app; return its outcome or None."""
-        def find() -> Outcome | None:
-            return next((outcome for update, outcome in self._processed if matches(update)), None)
-
-        with self._cond:
-            self._cond.wait_for(lambda: find() is not None, timeout)
-            return find()
-
-    def _observe(self, update: Update, outcome: Outcome) -> None:
-        with self._cond:
-            self._processed.append((update, outcome))
-            self._count += 1
-            self._cond.notify_all()
+        return self.outcomes.wait_for(matches, timeout)
