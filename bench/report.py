@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import os
 import platform
+import subprocess
 from importlib.metadata import version
 from pathlib import Path
 
+from .bots import ROOT
 from .scenarios import Result
 
 BEGIN, END = "<!-- bench:results:begin -->", "<!-- bench:results:end -->"
@@ -24,6 +26,16 @@ def machine() -> str:
             break
     return (f"{model}, {os.cpu_count()} cores, Python {platform.python_version()}, "
             f"python-telegram-bot {version('python-telegram-bot')}, {platform.system()} {platform.release()}")
+
+
+def revision() -> str:
+    """Name the runner's code: the commit, and whether its files have uncommitted changes."""
+    def git(*args: str) -> str:
+        return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, check=False).stdout.strip()
+
+    dirty = git("status", "--porcelain", "--", "bot.py", "scaletg_ptb", "apps", "modules")
+    return f"commit {git('rev-parse', '--short', 'HEAD') or 'unknown'}" + (
+        f" + uncommitted changes to {len(dirty.splitlines())} runner file(s)" if dirty else "")
 
 
 def rows(results: list[Result]) -> list[tuple[str, ...]]:
@@ -87,11 +99,11 @@ def render(results: list[Result], ceiling: dict[str, float] | None) -> str:
 
 
 def write_doc(path: Path, results: list[Result], ceiling: dict[str, float] | None, command: str,
-              processing: dict[str, int], seconds: float, load: float) -> None:
+              processing: dict[str, int], seconds: float, load: float, code: str) -> None:
     """Replace the generated section of ``path`` (creating the file from the template if needed)."""
     block = "\n".join([
         BEGIN,
-        (f"Measured {dt.date.today().isoformat()} on {machine()}, with `{command}` "
+        (f"Measured {dt.date.today().isoformat()} on {machine()}, code at {code}, with `{command}` "
          f"(took {seconds / 60:.1f} min; 1-min load average at the end {load:.2f}). "
          f"Runner config: `processing: {processing}`, log level WARNING."),
         "", markdown_table(rows(results)), "", "```", *[line for r in results for line in summary(r)], "```",
@@ -111,7 +123,7 @@ bot (`bench/ptb_echo.py`, like PTB's echobot example: default one-update-at-a-ti
 processing) on the same workloads, in the same run. It is not part of the pytest suite.
 
 ```sh
-python -m bench                      # full run (~15-25 min), rewrites the results below
+python -m bench                      # full run (~15 min on 2 cores), rewrites the results below
 python -m bench --quick              # smoke run (~2 min), prints only
 python -m bench --scenario echo      # one scenario (echo, blocking, slow_chat, memory)
 ```

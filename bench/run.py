@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 from .bots import ROOT, processing_settings
-from .report import render, write_doc
+from .report import render, revision, write_doc
 from .scenarios import SCENARIOS, Result, Setup, ceiling
 
 DOC = ROOT / "docs" / "benchmarks.md"
@@ -39,7 +39,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     started = time.monotonic()
     names = args.scenario or list(SCENARIOS)
-    processing = processing_settings()
+    processing, code = processing_settings(), revision()
     repeat = args.repeat or (1 if args.quick else 3)
     print(f"Runner config: processing: {processing}; load average {os.getloadavg()[0]:.2f}")
     results: list[Result] = []
@@ -58,6 +58,6 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\nTotal: {seconds:.0f} s; load average now {load:.2f}")
     if args.write or (args.write is None and not args.quick and not args.scenario):
         command = shlex.join(["python", "-m", "bench", *(sys.argv[1:] if argv is None else argv)])
-        write_doc(DOC, results, limit, command, processing, seconds, load)
+        write_doc(DOC, results, limit, command, processing, seconds, load, code)
         print(f"Wrote {DOC.relative_to(ROOT)}")
     return 0 if all(ok for result in results for _, ok in result.targets) else 1
