@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Sequence
 from typing import Any
 
@@ -24,6 +23,7 @@ from .menu import sync_command_menu
 from .ordering import Backlog, ChatOrderedProcessor
 from .polling import ScaleBot, ScaleUpdater
 from .updates import ViewedUpdate
+from .workers import WorkerPool
 from .registry import Registry
 from .sending import send_reply
 
@@ -38,7 +38,7 @@ class Adapter:
         self.registry = registry
         self.observers = tuple(observers)
         self.dispatcher: Dispatcher | None = None
-        self.executor: ThreadPoolExecutor | None = None
+        self.workers: WorkerPool | None = None
 
     async def start(self, bot: ExtBot[None]) -> None:
         """Create the worker pool and the dispatcher once the bot knows who it is."""
@@ -50,10 +50,10 @@ class Adapter:
         async def send(reply: Reply) -> Any:
             return await send_reply(bot, reply, delivery)
 
-        self.executor = ThreadPoolExecutor(self.config.processing.workers, thread_name_prefix="scaletg-app")
+        self.workers = WorkerPool(self.config.processing.workers)
         runtime = Runtime(send=send, loop=asyncio.get_running_loop(), bot=User(bot.bot.to_dict()),
                           commands=self.registry.commands())
-        self.dispatcher = Dispatcher(self.registry, runtime, self.executor, self.observers,
+        self.dispatcher = Dispatcher(self.registry, runtime, self.workers, self.observers,
                                      update_timeout=self.config.processing.update_timeout)
         log.info("@%s is running, long polling %s. Apps: %s. Modules: %s. Ctrl-C stops it.",
                  bot.username, self.config.base_url.removesuffix("/bot"),
@@ -66,9 +66,9 @@ class Adapter:
 
     async def stop(self) -> None:
         """Let running app calls finish, then free the worker pool."""
-        if self.executor is not None:
-            await asyncio.to_thread(self.executor.shutdown, wait=True)
-            self.executor = None
+        if self.workers is not None:
+            await asyncio.to_thread(self.workers.shutdown)
+            self.workers = None
             self.dispatcher = None
 
     async def handle(self, update: telegram.Update, context: ContextTypes.DEFAULT_TYPE) -> None:

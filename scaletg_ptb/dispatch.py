@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import asyncio
-import contextvars
 import logging
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import Executor
 from dataclasses import dataclass, replace
 from typing import Any
 
 from .context import Runtime, current_runtime
 from .core import InvalidReplyError, Reply, Update, to_reply
 from .registry import App, Registry
+from .workers import WorkerPool
 
 log = logging.getLogger("scaletg_ptb.dispatch")
 
@@ -50,12 +49,12 @@ Observer = Callable[[Update, Outcome], None]
 class Dispatcher:
     """Give each update to every enabled app in config order; send the first non-None reply."""
 
-    def __init__(self, registry: Registry, runtime: Runtime, executor: Executor,
+    def __init__(self, registry: Registry, runtime: Runtime, workers: WorkerPool,
                  observers: Sequence[Observer] = (), update_timeout: float | None = None) -> None:
         self.registry = registry
         self.update_timeout = update_timeout
         self.runtime = runtime
-        self.executor = executor
+        self.workers = workers
         self.observers = tuple(observers)
         self.batches = _batches(registry.apps)
 
@@ -139,9 +138,9 @@ class Dispatcher:
                 if result is not None:
                     loop.call_soon_threadsafe(selection.offer, app, result)
 
-        # The offers are queued on the loop before the future's own completion callback,
-        # so all of them are handled before this await returns.
-        await loop.run_in_executor(self.executor, contextvars.copy_context().run, run_batch)
+        # The offers are queued on the loop before the batch's own result, so all of them are
+        # handled before this await returns.
+        await self.workers.run(run_batch)
 
     async def _send(self, reply: Reply, app: App, update: Update) -> bool:
         try:

@@ -2,7 +2,6 @@ import asyncio
 import logging
 import re
 import threading
-from concurrent.futures import ThreadPoolExecutor
 from types import SimpleNamespace
 
 import pytest
@@ -11,6 +10,7 @@ from scaletg_ptb import Reply, Update, User, send, send_async
 from scaletg_ptb.context import Runtime
 from scaletg_ptb.dispatch import Dispatcher
 from scaletg_ptb.registry import App, Module
+from scaletg_ptb.workers import WorkerPool
 
 CHAT = {"id": 42, "type": "private", "first_name": "Ann"}
 WAIT = 5.0  # a bound on waits that only ever ends a broken test
@@ -33,7 +33,7 @@ class Harness:
     def __init__(self, *apps: App, modules: tuple[Module, ...] = (), send_error: Exception | None = None):
         self.sent: list[Reply] = []
         self.send_error = send_error
-        self.executor = ThreadPoolExecutor(4)
+        self.workers = WorkerPool(4)
         self.registry = SimpleNamespace(apps=apps, modules=modules)
 
     async def send(self, reply: Reply):
@@ -47,11 +47,11 @@ class Harness:
             runtime = Runtime(send=self.send, loop=asyncio.get_running_loop(),
                               bot=User({"id": 1, "is_bot": True, "first_name": "B", "username": "TestBot"}),
                               commands={"start": "Start"})
-            return await Dispatcher(self.registry, runtime, self.executor).dispatch(update or message_update())
+            return await Dispatcher(self.registry, runtime, self.workers).dispatch(update or message_update())
         try:
             return asyncio.run(go())
         finally:
-            self.executor.shutdown()
+            self.workers.shutdown()
 
 
 def text_reply(text: str) -> Reply:
@@ -139,12 +139,12 @@ def test_plain_apps_run_off_the_event_loop_and_do_not_block_it():
         runtime = Runtime(send=original_send, loop=asyncio.get_running_loop(),
                           bot=User({"id": 1, "is_bot": True, "first_name": "B"}), commands={})
         ticking = asyncio.create_task(tick_soon())
-        outcome = await Dispatcher(harness.registry, runtime, harness.executor).dispatch(message_update())
+        outcome = await Dispatcher(harness.registry, runtime, harness.workers).dispatch(message_update())
         await ticking
         return outcome
 
     asyncio.run(go())
-    harness.executor.shutdown()
+    harness.workers.shutdown()
     assert harness.sent == [text_reply("free")]
     assert threads and threads[0] != threading.main_thread().name
 
@@ -264,12 +264,12 @@ def test_an_app_that_hangs_is_abandoned_after_the_update_timeout(caplog, kind):
     async def go():
         runtime = Runtime(send=harness.send, loop=asyncio.get_running_loop(),
                           bot=User({"id": 1, "is_bot": True, "first_name": "B"}), commands={})
-        dispatcher = Dispatcher(harness.registry, runtime, harness.executor, update_timeout=0.05)
+        dispatcher = Dispatcher(harness.registry, runtime, harness.workers, update_timeout=0.05)
         return await dispatcher.dispatch(message_update())
 
     outcome = asyncio.run(go())
     release.set()
-    harness.executor.shutdown()
+    harness.workers.shutdown()
     assert outcome.app is None and harness.sent == []
     assert ("Update id=7: app 'stuck' did not finish within 0.05 s; moving on without it "
             "(a plain app's thread runs on until it returns).") in caplog.messages
