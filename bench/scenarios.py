@@ -68,14 +68,24 @@ def burst(bot: Bot, workdir: Path, chats: int, per_chat: int) -> Run:
 
 def echo(setup: Setup) -> Result:
     """Echo a burst of text messages with the sample apps vs PTB's echo bot."""
-    chats, per_chat = 100, 10 if setup.quick else 50
-    ours, theirs = scaletg(setup.folder("echo"), "echo", setup.processing), baseline()
-    result = best_of(setup, Result("echo", f"{chats * per_chat:,} updates over {chats} chats, preloaded", []),
-                     lambda: burst(ours, setup.workdir, chats, per_chat),
-                     lambda: burst(theirs, setup.workdir, chats, per_chat))
+    result = _echo(setup, "echo", "echo")
     result.targets = [("CPU/update <= 1.10x PTB", result.ratio("cpu_per_update") <= 1.10),
                       ("throughput >= 0.9x PTB", result.ratio("rate") >= 0.9)]
     return result
+
+
+def echo_plain(setup: Setup) -> Result:
+    """The echo scenario with echo as a plain ``def`` app: the cost of one worker-thread hop per update."""
+    return _echo(setup, "echo_plain", "echo_plain")
+
+
+def _echo(setup: Setup, name: str, app: str) -> Result:
+    chats, per_chat = 100, 10 if setup.quick else 50
+    ours, theirs = scaletg(setup.folder(name), app, setup.processing), baseline()
+    return best_of(setup, Result(name, f"{chats * per_chat:,} updates over {chats} chats, preloaded, "
+                                       f"apps start, help, {app}", []),
+                   lambda: burst(ours, setup.workdir, chats, per_chat),
+                   lambda: burst(theirs, setup.workdir, chats, per_chat))
 
 
 def blocking(setup: Setup) -> Result:
@@ -175,5 +185,5 @@ def ceiling(seconds: float) -> dict[str, float]:
 
 
 SCENARIOS: dict[str, Callable[[Setup], Result]] = {
-    "echo": echo, "blocking": blocking, "slow_chat": slow_chat, "memory": memory,
+    "echo": echo, "echo_plain": echo_plain, "blocking": blocking, "slow_chat": slow_chat, "memory": memory,
 }

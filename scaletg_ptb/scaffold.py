@@ -19,6 +19,8 @@ from scaletg_ptb import Update
 COMMANDS = {{"{name}": "Say hello from {name}"}}
 
 
+# A plain def runs in a worker thread, so blocking calls (requests, a database) are fine here.
+# An app that never blocks can be `async def process(update)`: it then runs on the event loop.
 def process(update: Update) -> str | None:
     """Answer /{name}; leave every other update to the other apps (return None)."""
     command = match(update, "{name}")

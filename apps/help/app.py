@@ -1,15 +1,15 @@
 """List the commands that the enabled apps declare, on /help or the "help" button."""
 
 from modules.commands import match
-from scaletg_ptb import Update, enabled_commands, send
+from scaletg_ptb import Update, enabled_commands, send_async
 
 COMMANDS = {"help": "List the commands"}
 
 
-def process(update: Update) -> str | None:
+async def process(update: Update) -> str | None:
     """Answer /help, or a press of a button whose data is "help", with the command list."""
     if update.type == "callback_query" and update.callback_query.data == "help":
-        send(update.callback_query.answer())  # stop the button's spinner first
+        await send_async(update.callback_query.answer())  # stop the button's spinner first
         return commands_text()
     if match(update, "help"):
         return commands_text()

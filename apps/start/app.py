@@ -6,7 +6,7 @@ from scaletg_ptb import Reply, Update
 COMMANDS = {"start": "Greet the user"}
 
 
-def process(update: Update) -> Reply | None:
+async def process(update: Update) -> Reply | None:
     """Answer /start with a greeting and a button that shows the help."""
     if not match(update, "start"):
         return None
