@@ -43,7 +43,8 @@ def rows(results: list[Result]) -> list[tuple[str, ...]]:
     out: list[tuple[str, ...]] = []
     for result in results:
         for run in result.runs:
-            out.append((result.name, run.bot, f"{run.updates:,}", f"{run.rate:,.0f}", f"{run.cpu_per_update * 1000:.3f}",
+            out.append((result.name, run.bot, f"{run.updates:,}", f"{run.rate:,.0f}",
+                        f"{run.cpu_per_update * 1000:.3f}",
                         f"{run.startup_cpu:.2f}", f"{run.p50 * 1000:,.1f}", f"{run.p99 * 1000:,.1f}", run.latency_from,
                         str(run.order_violations), str(run.lost), str(run.duplicates),
                         f"{run.peak_rss_kb / 1024:,.1f}", str(run.exit_code)))
@@ -78,7 +79,8 @@ def ceiling_line(ceiling: dict[str, float]) -> str:
 def text_table(table: list[tuple[str, ...]]) -> str:
     """Format rows as an aligned plain-text table."""
     widths = [max(len(row[i]) for row in [HEADER, *table]) for i in range(len(HEADER))]
-    return "\n".join("  ".join(cell.ljust(w) if i < 2 else cell.rjust(w) for i, (cell, w) in enumerate(zip(row, widths)))
+    return "\n".join("  ".join(cell.ljust(w) if i < 2 else cell.rjust(w)
+                               for i, (cell, w) in enumerate(zip(row, widths, strict=True)))
                      for row in [HEADER, *table])
 
 

@@ -47,9 +47,10 @@ class Result:
 def best_of(setup: Setup, result: Result, *makers: Callable[[], Run]) -> Result:
     """Run the makers in turn ``setup.repeat`` times; keep each one's fastest run, note all rates."""
     rounds = [[make() for make in makers] for _ in range(setup.repeat)]
-    result.runs = [max(runs, key=lambda run: run.rate) for runs in zip(*rounds)]
+    result.runs = [max(runs, key=lambda run: run.rate) for runs in zip(*rounds, strict=True)]
     if setup.repeat > 1:
-        rates = "; ".join(f"{runs[0].bot} " + ", ".join(f"{run.rate:,.0f}" for run in runs) for runs in zip(*rounds))
+        rates = "; ".join(f"{runs[0].bot} " + ", ".join(f"{run.rate:,.0f}" for run in runs)
+                          for runs in zip(*rounds, strict=True))
         result.notes.append(f"best of {setup.repeat} rounds; upd/s per round: {rates}")
     return result
 

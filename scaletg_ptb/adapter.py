@@ -12,20 +12,19 @@ from telegram.ext import ApplicationBuilder, ContextTypes, ExtBot, TypeHandler
 from telegram.request import HTTPXRequest
 
 from .application import ScaleApplication
-
 from .config import Config
 from .context import Runtime
 from .core import Reply, Update, User
+from .deadletters import DeadLetters, UnfinishedUpdates
 from .delivery import Delivery
 from .dispatch import Dispatcher, Observer
-from .deadletters import DeadLetters, UnfinishedUpdates
 from .menu import sync_command_menu
 from .ordering import Backlog, ChatOrderedProcessor
 from .polling import ScaleBot, ScaleUpdater
-from .updates import ViewedUpdate
-from .workers import WorkerPool
 from .registry import Registry
 from .sending import send_reply
+from .updates import ViewedUpdate
+from .workers import WorkerPool
 
 log = logging.getLogger("scaletg_ptb")
 

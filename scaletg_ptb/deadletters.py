@@ -6,7 +6,7 @@ import json
 import logging
 import os
 import threading
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +22,7 @@ class DeadLetters:
 
     def add(self, raw: Any, reason: str) -> None:
         """Record ``raw`` with why it was set aside; never raise (the bot must go on)."""
-        entry = {"at": datetime.now(timezone.utc).isoformat(timespec="seconds"), "reason": reason,
+        entry = {"at": datetime.now(UTC).isoformat(timespec="seconds"), "reason": reason,
                  "update": raw}
         try:
             line = json.dumps(entry, ensure_ascii=False, default=repr)

@@ -12,16 +12,16 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import logging
 import random
-import datetime as dt
 from collections.abc import Awaitable, Callable, Sequence
 from functools import partial
 from typing import Any
 
 import telegram
-from telegram.error import Conflict, InvalidToken, NetworkError, RetryAfter, TelegramError
 from telegram._utils.defaultvalue import DEFAULT_NONE, DefaultValue
+from telegram.error import Conflict, InvalidToken, NetworkError, RetryAfter, TelegramError
 from telegram.ext import ExtBot, Updater
 from telegram.warnings import PTBUserWarning
 

@@ -54,11 +54,13 @@ def test_start_help_and_echo_over_real_http(emu):
         return emu.wait_for_bot_messages(chat["id"], 3)
 
     start, help_, echo = run_bot(emu, conversation)
-    assert start["text"] == "Hello, Alice! I'm a ScaleTG bot: send me any text and I'll echo it. /help lists my commands."
+    assert start["text"] == ("Hello, Alice! I'm a ScaleTG bot: send me any text and I'll echo it. "
+                             "/help lists my commands.")
     assert start["reply_markup"] == {"inline_keyboard": [[{"text": "Show commands", "callback_data": "help"}]]}
     assert help_["text"] == "Commands:\n/start - Greet the user\n/help - List the commands"
     assert echo["text"] == "<b>not bold</b> & *plain* _text_ — привет 👋"
-    assert "parse_mode" not in emu.wait_for_call("sendMessage", predicate=lambda c: "привет" in c.params.get("text", "")).params
+    echoed = emu.wait_for_call("sendMessage", predicate=lambda call: "привет" in call.params.get("text", ""))
+    assert "parse_mode" not in echoed.params
 
 
 def test_group_commands_addressed_to_other_bots_are_ignored(emu):

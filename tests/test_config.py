@@ -121,7 +121,8 @@ def test_wrong_types_name_the_key_and_the_value(tmp_path, text, message):
 def test_missing_file(tmp_path):
     with pytest.raises(ConfigError) as caught:
         load_config(tmp_path / "nope.yaml", {})
-    assert str(caught.value) == f"Config file '{tmp_path / 'nope.yaml'}' does not exist. Create it or pass --config PATH."
+    assert str(caught.value) == (f"Config file '{tmp_path / 'nope.yaml'}' does not exist. "
+                                 "Create it or pass --config PATH.")
 
 
 def test_loading_does_not_need_a_token_when_not_required(tmp_path):

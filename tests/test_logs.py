@@ -28,7 +28,8 @@ def test_redactor_hides_every_form_of_the_token(text, expected):
 
 
 def test_every_logger_and_traceback_is_redacted_at_debug(output):
-    logging.getLogger("httpx").info('HTTP Request: POST https://api.telegram.org/bot%s/getUpdates "HTTP/1.1 200 OK"', TOKEN)
+    logging.getLogger("httpx").info('HTTP Request: POST https://api.telegram.org/bot%s/getUpdates "HTTP/1.1 200 OK"',
+                                    TOKEN)
     logging.getLogger("telegram.Bot").debug("Calling Bot API endpoint `getMe` with parameters `{}` on %s", TOKEN)
     try:
         raise RuntimeError(f"request to /bot{TOKEN}/sendMessage failed")

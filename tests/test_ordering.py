@@ -5,8 +5,8 @@ import asyncio
 import pytest
 import telegram
 
-from scaletg_ptb.polling import ScaleBot
 from scaletg_ptb.ordering import Backlog, ChatOrderedProcessor, chat_key
+from scaletg_ptb.polling import ScaleBot
 
 
 def update(update_id: int, chat_id: int | None, user_id: int | None = None) -> telegram.Update:
@@ -204,7 +204,6 @@ def test_end_to_end_each_chat_is_answered_in_order(make_sandbox_bot, chats):
 @pytest.fixture
 def rendezvous_project(tmp_path):
     """A project whose only app is tests/fixture_apps/rendezvous; returns (config path, app module)."""
-    import importlib
     import sys
     from pathlib import Path
 

@@ -11,7 +11,8 @@ ROOT = Path(__file__).parent.parent
 # Each README command, and where it is exercised.
 COVERED = {
     "python -m pip install -r requirements.txt && python bot.py --sandbox":
-        "tests/sandbox/ (bot.py --sandbox in a pipe and in tmux); CI installs requirements-dev.txt, which includes requirements.txt",
+        "tests/sandbox/ (bot.py --sandbox in a pipe and in tmux); CI installs requirements-dev.txt, "
+        "which includes requirements.txt",
     "python -m pip install -r requirements-dev.txt && python -m pytest -q": ".ci/run runs exactly this",
     "python bot.py startapp weather": "tests/test_scaffold.py::test_startapp_creates_an_app_whose_own_test_passes",
     "python bot.py --sandbox --reload": "tests/reload/",

@@ -3,13 +3,12 @@
 import asyncio
 import io
 import warnings
-from pathlib import Path
 
 import pytest
 
 from scaletg_ptb import Message, Reply
-from scaletg_ptb.polling import ScaleBot
 from scaletg_ptb.emulator import Emulator
+from scaletg_ptb.polling import ScaleBot
 from scaletg_ptb.sending import send_reply
 
 

@@ -13,5 +13,5 @@ async def process(update: Update) -> Reply | None:
     message = update.message
     name = message.from_user.first_name if message.from_user else "there"
     keyboard = {"inline_keyboard": [[{"text": "Show commands", "callback_data": "help"}]]}
-    return message.respond(f"Hello, {name}! I'm a ScaleTG bot: send me any text and I'll echo it. /help lists my commands.",
-                           reply=False, reply_markup=keyboard)
+    text = f"Hello, {name}! I'm a ScaleTG bot: send me any text and I'll echo it. /help lists my commands."
+    return message.respond(text, reply=False, reply_markup=keyboard)

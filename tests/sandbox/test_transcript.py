@@ -128,7 +128,7 @@ def test_config_errors_are_the_same_one_line_exit_2_as_without_sandbox(tmp_path)
         configs.append(str(project(tmp_path / str(n), text)))
     results = finish(*(start(*mode, "--config", path, TELEGRAM_BOT_TOKEN=TOKEN)
                        for path in configs for mode in [("--sandbox",), ()]))
-    for sandboxed, normal in zip(results[::2], results[1::2]):
+    for sandboxed, normal in zip(results[::2], results[1::2], strict=True):
         assert (sandboxed.returncode, sandboxed.stdout) == (2, "")
         assert (sandboxed.stderr, normal.returncode) == (normal.stderr, 2)
         assert sandboxed.stderr.startswith("error: ") and sandboxed.stderr.count("\n") == 1
