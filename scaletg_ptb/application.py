@@ -10,7 +10,7 @@ import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from telegram.error import InvalidToken, NetworkError
+from telegram.error import NetworkError
 from telegram.ext import Application
 
 from .deadletters import UnfinishedUpdates
@@ -48,8 +48,6 @@ class ScaleApplication(Application):  # type: ignore[type-arg]
                 loop.add_signal_handler(number, self._on_stop_signal, number)
         try:
             await super().initialize()  # calls getMe, so the bot knows its username
-        except InvalidToken:
-            raise
         except NetworkError as exc:
             # PTB retries (bootstrap_retries=-1) but only logs at DEBUG: say what is going on.
             log.warning("Cannot reach the Bot API at %s (%s); retrying.", self.bot.base_url, exc)

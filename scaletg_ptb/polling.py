@@ -93,7 +93,7 @@ class ScaleBot(ExtBot[None]):
         return False
 
     def is_dead(self, update_id: int) -> bool:
-        """Tell whether the update was set aside as unparsable."""
+        """Tell whether the update was set aside (its shape would mislead the apps)."""
         return update_id in self._dead
 
     async def _do_post(self, endpoint: str, *args: Any, **kwargs: Any) -> Any:
