@@ -145,16 +145,16 @@ class BotApi:
         return self._new_message(p, chat, fields)
 
     def _send_photo(self, p: Params, files: dict[str, Upload]) -> Json:
-        chat = self._chat(p)
-        fields: Json = {"photo": self.files.photo(p.get("photo"), files)}
-        fields.update(
-            text_fields(p, "caption", "caption_entities", 1024, None, "message caption is too long")
-        )
-        return self._new_message(p, chat, fields)
+        return self._send_file(p, files, "photo", self.files.photo)
 
     def _send_document(self, p: Params, files: dict[str, Upload]) -> Json:
-        chat = self._chat(p)
-        fields: Json = {"document": self.files.document(p.get("document"), files)}
+        return self._send_file(p, files, "document", self.files.document)
+
+    def _send_file(self, p: Params, files: dict[str, Upload], field: str,
+                   store: Callable[[Any, dict[str, Upload]], Any]) -> Json:
+        """Send a message carrying a file (``photo`` sizes or a ``document``) and a caption."""
+        chat = self._chat(p)  # an unknown chat fails before anything is stored
+        fields: Json = {field: store(p.get(field), files)}
         fields.update(
             text_fields(p, "caption", "caption_entities", 1024, None, "message caption is too long")
         )
