@@ -50,8 +50,9 @@ class Adapter:
             return await send_reply(bot, reply, delivery)
 
         self.workers = WorkerPool(self.config.processing.workers)
+        commands = self.registry.commands()
         runtime = Runtime(send=send, loop=asyncio.get_running_loop(), bot=User(bot.bot.to_dict()),
-                          commands=self.registry.commands())
+                          commands=commands)
         self.dispatcher = Dispatcher(self.registry, runtime, self.workers, self.observers,
                                      update_timeout=self.config.processing.update_timeout)
         log.info("@%s is running, long polling %s. Apps: %s. Modules: %s. Ctrl-C stops it.",
@@ -61,7 +62,7 @@ class Adapter:
         for command, first, later in self.registry.command_clashes():
             log.warning("Command /%s is declared by both '%s' and '%s'; /help lists the one of '%s'.",
                         command, first, later, first)
-        await sync_command_menu(bot, self.registry.commands())
+        await sync_command_menu(bot, commands)
 
     async def stop(self) -> None:
         """Let running app calls finish, then free the worker pool."""
