@@ -127,7 +127,7 @@ class ScaleBot(ExtBot[None]):
             await self._recover(NetworkError(str(exc)))
             return ()
         self._failures = 0
-        if batch:
+        if batch and log.isEnabledFor(logging.DEBUG):  # the id list is built only when it is logged
             log.debug("Fetched updates %s", [raw.get("update_id") if isinstance(raw, dict) else None
                                              for raw in batch])
         updates = tuple(update for update in map(self._accept, batch) if update is not None)
