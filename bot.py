@@ -21,6 +21,7 @@ from telegram.error import InvalidToken
 from scaletg_ptb import ConfigError, Redactor, Registry, build_application, configure_logging, load_config
 from scaletg_ptb.adapter import allowed_updates
 from scaletg_ptb.cli import EXIT_CONFIG_ERROR, EXIT_RUNTIME_ERROR, fail, parse_args, startapp
+from scaletg_ptb.inbox import InboxError
 from scaletg_ptb.reload import ReloaderLink
 
 
@@ -59,7 +60,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         # Blocks until Ctrl-C / SIGTERM, then finishes the updates in hand and shuts down.
         # Start-up network errors are retried (bootstrap_retries=-1); the stop signals are
-        # the runner's own, so that a second one can save unfinished updates.
+        # the runner's own, so that a second one can force the stop.
         application.run_polling(
             allowed_updates=allowed_updates(config),
             timeout=int(config.polling.timeout),
@@ -67,6 +68,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             bootstrap_retries=-1,
             stop_signals=None,
         )
+    except InboxError as exc:
+        return fail(exc, EXIT_RUNTIME_ERROR, redactor)
     except InvalidToken:
         return fail("Telegram rejected the bot token (401 Unauthorized). Check 'token' in "
                     f"{args.config} or TELEGRAM_BOT_TOKEN.", EXIT_RUNTIME_ERROR, redactor)

@@ -15,12 +15,13 @@ from .application import ScaleApplication
 from .config import Config
 from .context import Runtime
 from .core import Reply, Update, User
-from .deadletters import DeadLetters, UnfinishedUpdates
 from .delivery import Delivery
 from .dispatch import Dispatcher, Observer
+from .inbox import Inbox, create_inbox
 from .menu import sync_command_menu
-from .ordering import Backlog, ChatOrderedProcessor
-from .polling import ScaleBot, ScaleUpdater
+from .ordering import ChatOrderedProcessor
+from .poller import InboxUpdater
+from .polling import ScaleBot
 from .registry import Registry
 from .sending import send_reply
 from .updates import ViewedUpdate
@@ -32,9 +33,10 @@ log = logging.getLogger("scaletg_ptb")
 class Adapter:
     """Own the dispatcher and its worker pool for the lifetime of one Application."""
 
-    def __init__(self, config: Config, registry: Registry, observers: Sequence[Observer] = ()) -> None:
+    def __init__(self, config: Config, registry: Registry, inbox: Inbox, observers: Sequence[Observer] = ()) -> None:
         self.config = config
         self.registry = registry
+        self.inbox = inbox
         self.observers = tuple(observers)
         self.dispatcher: Dispatcher | None = None
         self.workers: WorkerPool | None = None
@@ -74,18 +76,15 @@ class Adapter:
     async def handle(self, update: telegram.Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Run the apps over the update's ScaleTG view."""
         assert self.dispatcher is not None, "Adapter.handle called before Adapter.start"
-        bot = context.bot
-        if isinstance(update, ViewedUpdate):
-            try:
-                await self.dispatcher.dispatch(update.view)
-            finally:
-                if isinstance(bot, ScaleBot):
-                    bot.finish_update(update.update_id)
+        if not isinstance(update, ViewedUpdate):
+            await self.dispatcher.dispatch(Update(update.to_dict()))  # put in the queue by other code
             return
-        if isinstance(bot, ScaleBot) and (bot.take_duplicate(update.update_id) or bot.is_dead(update.update_id)):
-            bot.finish_update(update.update_id)
-            return  # a stand-in: set aside, or a second copy of a replayed update
-        await self.dispatcher.dispatch(Update(update.to_dict()))  # put in the queue by other code
+        # Marked in progress first: a crash in its apps then counts against it (poison protection).
+        await self.inbox.begin(update.update_id)
+        try:
+            await self.dispatcher.dispatch(update.view)
+        finally:
+            self.inbox.done(update.update_id)
 
 
 def build_application(config: Config, registry: Registry, observers: Sequence[Observer] = (), *,
@@ -95,28 +94,28 @@ def build_application(config: Config, registry: Registry, observers: Sequence[Ob
     ``observers`` are called with each update and its outcome once it is processed;
     ``handle_signals`` makes SIGINT/SIGTERM drain gracefully, a second one force the stop.
     """
-    adapter = Adapter(config, registry, observers)
+    inbox = create_inbox(config)
+    adapter = Adapter(config, registry, inbox, observers)
     processing = config.processing
-    backlog = Backlog(processing.max_pending)
+    polling_request = HTTPXRequest()
     bot = ScaleBot(
         config.token,
         base_url=config.base_url,
         request=HTTPXRequest(connection_pool_size=processing.connections),
         max_requests=processing.connections,
-        get_updates_request=HTTPXRequest(),
-        backlog=backlog,
-        dead_letters=DeadLetters(config.state_dir / "dead_letters.jsonl"),
+        get_updates_request=polling_request,
     )
+    updater = InboxUpdater(bot, asyncio.Queue(), inbox, read_timeout=polling_request.read_timeout or 0)
     application = (
         ApplicationBuilder()
         .application_class(ScaleApplication, kwargs={
-            "adapter": adapter, "handle_signals": handle_signals, "stop_timeout": processing.stop_timeout,
-            "unfinished": UnfinishedUpdates(config.state_dir / "unfinished.jsonl")})
-        .updater(ScaleUpdater(bot, asyncio.Queue()))  # the Application takes its bot from it
-        .concurrent_updates(ChatOrderedProcessor(processing.concurrency, backlog))
+            "adapter": adapter, "inbox": inbox, "handle_signals": handle_signals,
+            "stop_timeout": processing.stop_timeout})
+        .updater(updater)  # the Application takes its bot from it
+        .concurrent_updates(ChatOrderedProcessor(processing.concurrency))
         .build()
     )
-    bot.set_on_fatal(application.fatal)
+    updater.on_fatal = application.fatal
     application.add_handler(TypeHandler(telegram.Update, adapter.handle))
     application.add_error_handler(_log_error)
     return application

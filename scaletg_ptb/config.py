@@ -44,6 +44,7 @@ class ProcessingConfig:
     connections: int = 4
     update_timeout: float = 60.0  # seconds an update may spend in the apps before it is abandoned
     stop_timeout: float = 30.0  # seconds to finish the updates in hand at SIGINT/SIGTERM
+    max_attempts: int = 3  # crashes during one update before it is set aside (a poison update)
 
 
 @dataclass(frozen=True)
@@ -70,7 +71,8 @@ class Config:
     processing: ProcessingConfig = ProcessingConfig()
     delivery: DeliveryConfig = DeliveryConfig()
     log_level: str = "INFO"
-    state: str = "state"  # folder for set-aside and unfinished updates, relative to the root
+    state: str = "state"  # folder for the inbox, relative to the root
+    inbox: str = "sqlite"  # where fetched updates wait: "sqlite" (durable) or "memory"
 
     @property
     def root(self) -> Path:
@@ -79,7 +81,7 @@ class Config:
 
     @property
     def state_dir(self) -> Path:
-        """Return the folder for set-aside and unfinished updates."""
+        """Return the folder that holds the inbox."""
         return self.root / self.state
 
 
@@ -95,7 +97,7 @@ def load_config(
     data = _read_yaml(path)
     checker = Checker(path.name)
     checker.only_keys(data, "", {"token", "base_url", "apps", "modules", "polling", "delivery",
-                                 "processing", "logging", "state_dir"})
+                                 "processing", "logging", "state_dir", "inbox"})
     base_url = environ.get(BASE_URL_ENV) or checker.optional(data, "base_url", str, DEFAULT_BASE_URL)
     config = Config(
         path=path.resolve(),
@@ -108,6 +110,7 @@ def load_config(
         delivery=_delivery(checker, data.get("delivery") or {}),
         log_level=_log_level(checker, data.get("logging") or {}),
         state=checker.optional(data, "state_dir", str, "state"),
+        inbox=_inbox(checker, data),
     )
     token = environ.get(TOKEN_ENV) or _token_from_file(data, path.name)
     if require_token:
@@ -204,7 +207,8 @@ def _polling(checker: Checker, data: Any) -> PollingConfig:
 
 def _processing(checker: Checker, data: Any) -> ProcessingConfig:
     checker.mapping(data, "processing")
-    counts, seconds = ("concurrency", "workers", "max_pending", "connections"), ("update_timeout", "stop_timeout")
+    counts = ("concurrency", "workers", "max_pending", "connections", "max_attempts")
+    seconds = ("update_timeout", "stop_timeout")
     checker.only_keys(data, "processing.", {*counts, *seconds})
     defaults = ProcessingConfig()
     values: dict[str, Any] = {}
@@ -239,6 +243,13 @@ def _delivery(checker: Checker, data: Any) -> DeliveryConfig:
             f"{checker.filename}: 'delivery.rate_limit' must be off or telegram, got {kind(rate_limit)}."
         )
     return DeliveryConfig(**values, rate_limit=rate_limit)
+
+
+def _inbox(checker: Checker, data: Mapping[str, Any]) -> str:
+    inbox = checker.optional(data, "inbox", str, "sqlite")
+    if inbox not in ("sqlite", "memory"):
+        raise ConfigError(f"{checker.filename}: 'inbox' must be sqlite or memory, got {inbox!r}.")
+    return inbox
 
 
 def _log_level(checker: Checker, data: Any) -> str:

@@ -1,4 +1,4 @@
-"""Per-chat ordered concurrency for python-telegram-bot, with backpressure on fetching.
+"""Per-chat ordered concurrency for python-telegram-bot.
 
 PTB's ``concurrent_updates`` runs updates at once but lets a chat's messages overtake each
 other. Here updates of one chat (or, without a chat, of one user) run strictly in arrival
@@ -39,32 +39,6 @@ def chat_key(update: object) -> Hashable | None:
     return None
 
 
-class Backlog:
-    """Count updates fetched but not yet processed; make fetching wait while there are too many."""
-
-    def __init__(self, limit: int) -> None:
-        self.limit = limit
-        self.count = 0
-        self._room = asyncio.Event()
-        self._room.set()
-
-    def add(self, count: int) -> None:
-        """Record ``count`` newly fetched updates."""
-        self.count += count
-        if self.count >= self.limit:
-            self._room.clear()
-
-    def done(self) -> None:
-        """Record one processed update."""
-        self.count = max(0, self.count - 1)
-        if self.count < self.limit:
-            self._room.set()
-
-    async def wait_for_room(self) -> None:
-        """Return once fewer than ``limit`` updates are waiting or in flight."""
-        await self._room.wait()
-
-
 class _Turn:
     """One chat's FIFO lock and how many of its updates hold or wait for it."""
 
@@ -78,12 +52,11 @@ class _Turn:
 class ChatOrderedProcessor(BaseUpdateProcessor):
     """Run different chats concurrently and each chat's updates in order (a PTB update processor)."""
 
-    def __init__(self, concurrency: int, backlog: Backlog | None = None) -> None:
+    def __init__(self, concurrency: int) -> None:
         # PTB's own semaphore is taken before do_process_update, i.e. before a chat's turn;
         # bounding it would let one chat's queued updates hold every slot. Bound below instead.
         super().__init__(max_concurrent_updates=sys.maxsize)
         self.concurrency = concurrency
-        self.backlog = backlog
         self._slots = asyncio.Semaphore(concurrency)
         self._turns: dict[Hashable, _Turn] = {}
 
@@ -99,8 +72,6 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
         finally:
             if inspect.iscoroutine(coroutine) and inspect.getcoroutinestate(coroutine) == "CORO_CREATED":
                 coroutine.close()  # cancelled while waiting: never started, so say nothing
-            if self.backlog is not None:
-                self.backlog.done()
 
     async def _in_turn(self, key: Hashable | None, coroutine: Awaitable[Any]) -> None:
         if key is None:

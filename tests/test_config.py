@@ -84,8 +84,8 @@ def test_yaml_syntax_error_names_line_and_column(tmp_path):
 
 def test_unknown_top_level_key(tmp_path):
     assert error_of(tmp_path, f'token: "{TOKEN}"\napp: [echo]') == (
-        "config.yaml: unknown key 'app'. Remove it or use one of: apps, base_url, delivery, logging, modules, "
-        "polling, processing, state_dir, token."
+        "config.yaml: unknown key 'app'. Remove it or use one of: apps, base_url, delivery, inbox, logging, "
+        "modules, polling, processing, state_dir, token."
     )
 
 

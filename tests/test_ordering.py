@@ -5,8 +5,7 @@ import asyncio
 import pytest
 import telegram
 
-from scaletg_ptb.ordering import Backlog, ChatOrderedProcessor, chat_key
-from scaletg_ptb.polling import ScaleBot
+from scaletg_ptb.ordering import ChatOrderedProcessor, chat_key
 
 
 def update(update_id: int, chat_id: int | None, user_id: int | None = None) -> telegram.Update:
@@ -144,49 +143,6 @@ def test_updates_without_chat_or_user_run_unordered_but_within_the_limit():
         return work, processor
     work, processor = asyncio.run(main())
     assert work.most_running == 2 and processor.active_chats == 0
-
-
-def test_backlog_blocks_fetching_until_updates_are_done():
-    async def main():
-        backlog = Backlog(limit=2)
-        backlog.add(2)
-        waiter = asyncio.create_task(backlog.wait_for_room())
-        for _ in range(50):
-            await asyncio.sleep(0)
-        assert not waiter.done()
-        backlog.done()
-        await asyncio.wait_for(waiter, 5)
-        return backlog.count
-    assert asyncio.run(main()) == 1
-
-
-def test_the_bot_does_not_fetch_while_the_backlog_is_full(mocker):
-    raw = [{"update_id": n, "message": {"message_id": n, "date": 0, "chat": {"id": n, "type": "private"}}}
-           for n in (1, 2)]
-    fetched = mocker.patch.object(ScaleBot, "_fetch", return_value=raw)
-
-    async def main():
-        backlog = Backlog(limit=2)
-        bot = ScaleBot("1:abcdefghij", base_url="http://127.0.0.1:9/bot", backlog=backlog)
-        assert [u.update_id for u in await bot.get_updates()] == [1, 2]
-        second = asyncio.create_task(bot.get_updates())
-        for _ in range(50):
-            await asyncio.sleep(0)
-        assert fetched.call_count == 1  # paused: two updates still in flight
-        backlog.done()
-        await asyncio.wait_for(second, 5)
-        return fetched.call_count, backlog.count
-    assert asyncio.run(main()) == (2, 3)
-
-
-def test_the_processor_reports_done_updates_to_the_backlog():
-    async def main():
-        backlog = Backlog(limit=10)
-        backlog.add(3)
-        processor, work = ChatOrderedProcessor(concurrency=2, backlog=backlog), Work()
-        await asyncio.gather(*(processor.process_update(update(i, i), work.job(i)) for i in range(3)))
-        return backlog.count
-    assert asyncio.run(main()) == 0
 
 
 @pytest.mark.parametrize("chats", [1, 7])

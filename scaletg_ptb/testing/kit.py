@@ -13,6 +13,7 @@ from ..config import load_config
 from ..core import Update
 from ..dispatch import Outcome
 from ..emulator import Emulator
+from ..inbox import DeadLetter, sqlite_file
 from ..registry import Registry
 from ..sandbox.runner import SandboxRunner
 from .chat import ChatUser
@@ -65,6 +66,14 @@ class SandboxBot:
     def group(self, title: str = "Test group", *, supergroup: bool = False) -> Json:
         """Create a group chat that users can join with ``user.in_group(group)``."""
         return self.emulator.create_group(title, supergroup=supergroup)
+
+    def dead_letters(self) -> list[DeadLetter]:
+        """Return the updates set aside so far (what ``python bot.py inbox`` lists)."""
+        db = sqlite_file.connect(self.state_dir / sqlite_file.FILENAME)
+        try:
+            return sqlite_file.dead_letters(db)
+        finally:
+            db.close()
 
     def wait_processed(self, matches: Callable[[Update], bool], what: str) -> Outcome:
         """Wait until an update that ``matches`` has gone through every app; return its outcome."""

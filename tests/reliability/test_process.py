@@ -68,7 +68,7 @@ def test_sigterm_finishes_the_update_in_hand_and_nothing_repeats_after_a_restart
     assert again.wait() == 0
 
 
-def test_a_second_signal_saves_unfinished_updates_and_the_restart_processes_them(tmp_path, emu, start_bot):
+def test_a_second_signal_leaves_unfinished_updates_in_the_inbox_for_the_restart(tmp_path, emu, start_bot):
     config = make_project(tmp_path, ["sleepy", "echo"])
     bot = start_bot(config, emu.base_url)
     alice = emu.create_user("Alice")
@@ -80,8 +80,8 @@ def test_a_second_signal_saves_unfinished_updates_and_the_restart_processes_them
     bot.wait_for_output("SIGTERM: stopping; finishing 2 update(s) in hand")
     bot.signal(signal.SIGTERM)
     assert bot.wait() == 1
-    assert ("Forced stop (second SIGTERM): 2 update(s) fetched from Telegram were not finished; "
-            "saved to") in bot.output
+    assert ("Forced stop (second SIGTERM): 2 update(s) were not finished; they stay in the inbox and are "
+            "processed first at the next start.") in bot.output
     assert emu.bot_messages(chat["id"]) == [] and emu.pending_update_count() == 0
 
     # Restart without the sleepy app: both confirmed updates are processed, once.
@@ -89,10 +89,10 @@ def test_a_second_signal_saves_unfinished_updates_and_the_restart_processes_them
     again = start_bot(config, emu.base_url)
     emu.user_says(alice, chat, "new one")
     assert texts(emu.wait_for_bot_messages(chat["id"], 3, timeout=20)) == ["sleep 600", "queued behind it", "new one"]
-    assert "Processing 2 update(s) left unfinished by the last forced stop" in again.output
+    assert "Resuming 2 update(s) stored before the last stop, in order (1 were in progress and run again)." \
+        in again.output
     again.signal(signal.SIGINT)
     assert again.wait() == 0
-    assert not (tmp_path / "state" / "unfinished.jsonl").exists()
 
 
 def test_the_stop_deadline_forces_the_stop(tmp_path, emu, start_bot):
@@ -107,10 +107,10 @@ def test_the_stop_deadline_forces_the_stop(tmp_path, emu, start_bot):
 
 
 def test_a_second_instance_on_the_same_token_is_reported(tmp_path, emu, start_bot):
-    config = make_project(tmp_path, ["echo"])
-    first = start_bot(config, emu.base_url)
+    # Two machines, say: each has its own state folder.
+    first = start_bot(make_project(tmp_path / "one", ["echo"]), emu.base_url)
     emu.wait_for_long_poll(timeout=20)
-    second = start_bot(config, emu.base_url)
+    second = start_bot(make_project(tmp_path / "two", ["echo"]), emu.base_url)
     first_or_second = "Another process is polling Telegram with this bot's token (409 Conflict)"
     for bot in (first, second):
         try:
@@ -125,7 +125,20 @@ def test_a_second_instance_on_the_same_token_is_reported(tmp_path, emu, start_bo
         assert bot.wait() == 0
 
 
-def test_unconfirmed_updates_saved_at_a_forced_stop_are_not_processed_twice(tmp_path, emu, start_bot):
+def test_a_second_process_on_the_same_state_folder_is_refused(tmp_path, emu, start_bot):
+    config = make_project(tmp_path, ["echo"])
+    first = start_bot(config, emu.base_url)
+    emu.wait_for_long_poll(timeout=20)
+    second = start_bot(config, emu.base_url)
+    assert second.wait() == 1
+    assert (f"error: Another bot process (pid {first.process.pid}) is using the state folder "
+            f"{tmp_path / 'state'}. Stop it first, or give this bot its own 'state_dir' in the config."
+            ) in second.output
+    first.signal(signal.SIGINT)
+    assert first.wait() == 0
+
+
+def test_unconfirmed_updates_left_at_a_forced_stop_are_not_processed_twice(tmp_path, emu, start_bot):
     # max_pending 1: after the first batch the bot stops fetching, and the confirming call at
     # stop fails, so Telegram never hears that the batch arrived and delivers it again.
     config = make_project(tmp_path, ["sleepy", "echo"], "processing: {max_pending: 1}\n")

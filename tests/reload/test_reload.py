@@ -68,7 +68,7 @@ def test_config_saved_by_rename_restarts_ignored_files_do_not_and_sigterm_exits_
         (echo / "app.py~").write_text("an editor's backup")
         (echo / "__pycache__").mkdir()
         (echo / "__pycache__" / "app.cpython-311.pyc").write_bytes(b"")
-        (project.root / "state").mkdir()
+        (project.root / "state").mkdir(exist_ok=True)
         (project.root / "state" / "unfinished.yaml").write_text("")
         # Saved as many editors do: a new file renamed over the old one, twice.
         for apps in ("[echo]  # once", "[echo]  # twice"):
