@@ -13,6 +13,7 @@ the files and runs the bot as a child process, restarting it whenever the code c
 
 from __future__ import annotations
 
+import argparse
 import sys
 from collections.abc import Sequence
 
@@ -28,6 +29,8 @@ from scaletg_ptb.reload import ReloaderLink
 def main(argv: Sequence[str] | None = None) -> int:
     """Start the bot; return the exit status."""
     args = parse_args(argv)
+    if args.command and args.command[0] == "inbox":
+        return inbox(args)
     if args.command:  # startapp NAME
         return startapp(args.command[1], args.config, interactive=sys.stdin.isatty())
     if args.reload:
@@ -76,6 +79,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     if application.fatal_error is not None:
         return fail("Telegram rejected the bot token while the bot was running (401 Unauthorized): "
                     "it was revoked or changed. Update 'token' and start again.", EXIT_RUNTIME_ERROR, redactor)
+    return 0
+
+
+def inbox(args: argparse.Namespace) -> int:
+    """Run ``python bot.py inbox ...``: print the inbox's state or repair it."""
+    from scaletg_ptb.inbox.command import run_inbox_command
+
+    try:
+        config = load_config(args.config, require_token=False)
+        print(run_inbox_command(config, args.command[1:]))
+    except ConfigError as exc:
+        return fail(exc, EXIT_CONFIG_ERROR)
+    except InboxError as exc:
+        return fail(exc, EXIT_RUNTIME_ERROR)
     return 0
 
 

@@ -23,6 +23,9 @@ EPILOG = """modes:
   python bot.py --sandbox --reload   the same, restarting the bot when you save a file
   python bot.py --check              validate the config, apps and modules, then exit
   python bot.py startapp NAME        create apps/NAME/ with a passing test, then exit
+  python bot.py inbox                show the inbox: waiting, in progress and set-aside updates
+  python bot.py inbox retry ID|all   put set-aside updates back (after fixing the app)
+  python bot.py inbox drop ID|all    delete set-aside updates
 
 environment:
   TELEGRAM_BOT_TOKEN   the bot token (overrides 'token' in the config)
@@ -52,11 +55,11 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
                              "or the config changes (for development; works with --sandbox)")
     parser.add_argument("--check", action="store_true",
                         help="validate the config, the apps and the modules, then exit (no connection)")
-    parser.add_argument("command", nargs="*", metavar="startapp NAME",
+    parser.add_argument("command", nargs="*", metavar="startapp NAME | inbox ...",
                         help="create apps/NAME/ with a working app.py and a passing test, then exit")
     args = parser.parse_args(argv)
-    if args.command and (args.command[0] != "startapp" or len(args.command) != 2):
-        parser.error(f"unknown command {' '.join(args.command)!r}; the only command is: startapp NAME")
+    if args.command and args.command[0] != "inbox" and (args.command[0] != "startapp" or len(args.command) != 2):
+        parser.error(f"unknown command {' '.join(args.command)!r}; the commands are: startapp NAME, inbox")
     if args.reload and (args.check or args.command):
         parser.error(f"--reload runs the bot; it cannot be combined with {'--check' if args.check else 'startapp'}")
     return args

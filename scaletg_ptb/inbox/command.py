@@ -1,0 +1,75 @@
+"""``python bot.py inbox [retry|drop ID|all]``: look into the inbox and repair it, also while the bot runs."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from datetime import datetime
+
+from ..config import Config
+from . import sqlite_file
+from .base import DeadLetter, InboxError, Status
+
+USAGE = "python bot.py inbox [retry ID|all] [drop ID|all]"
+
+
+def run_inbox_command(config: Config, words: Sequence[str]) -> str:
+    """Carry out ``inbox`` with ``words`` (nothing, or retry/drop and ID or all); return what to print."""
+    action, ids = parse(words) if words else ("status", None)
+    if config.inbox == "memory":
+        return ("The inbox is 'memory': updates wait inside the bot process only, so there is nothing to "
+                "show here. Use 'inbox: sqlite' (the default) to keep them on disk.")
+    path = config.state_dir / sqlite_file.FILENAME
+    if not path.exists():
+        return f"The inbox {path} does not exist yet: the bot has not run with this config."
+    db = sqlite_file.connect(path)
+    try:
+        if action == "status":
+            return describe(path, sqlite_file.status(db), sqlite_file.dead_letters(db))
+        if action == "retry":
+            count = sqlite_file.retry(db, ids)
+            return f"Put {count} set-aside update(s) back; the bot processes them next (within a second if it runs)."
+        count = sqlite_file.drop(db, ids)
+        return f"Deleted {count} set-aside update(s)."
+    finally:
+        db.close()
+
+
+def parse(words: Sequence[str]) -> tuple[str, list[int] | None]:
+    """Return the action and the update ids (None: all); InboxError on a bad command line."""
+    if len(words) < 2 or words[0] not in ("retry", "drop"):
+        raise InboxError(f"unknown inbox command {' '.join(words)!r}; use: {USAGE}")
+    if list(words[1:]) == ["all"]:
+        return words[0], None
+    try:
+        return words[0], [int(word) for word in words[1:]]
+    except ValueError:
+        raise InboxError(f"'{' '.join(words[1:])}' is not a list of update ids; use: {USAGE}") from None
+
+
+def describe(path: object, status: Status, letters: list[DeadLetter]) -> str:
+    """Format the counts and the set-aside updates."""
+    lines = [f"Inbox {path}",
+             f"  stored (waiting)  {status.stored}",
+             f"  in progress       {status.in_progress}",
+             f"  set aside         {status.set_aside}"]
+    if status.oldest_waiting is not None:
+        age = time.time() - status.oldest_waiting.timestamp()
+        lines.append(f"  oldest waiting    {_age(age)} old (stored {_when(status.oldest_waiting)})")
+    if letters:
+        lines.append("Set aside (python bot.py inbox retry ID|all puts them back, drop ID|all deletes them):")
+        lines.extend(f"  id={letter.update_id}  {letter.chat or '-'}  {_when(letter.at)}  {letter.reason}"
+                     for letter in letters)
+    return "\n".join(lines)
+
+
+def _age(seconds: float) -> str:
+    if seconds < 120:
+        return f"{seconds:.0f} s"
+    if seconds < 7200:
+        return f"{seconds / 60:.0f} min"
+    return f"{seconds / 3600:.1f} h"
+
+
+def _when(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M:%S")
