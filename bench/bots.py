@@ -40,7 +40,7 @@ def processing_settings() -> dict[str, int]:
         return wanted
 
 
-def write_config(folder: Path, apps: list[str], processing: dict[str, int]) -> Path:
+def write_config(folder: Path, apps: list[str], processing: dict[str, int], inbox: str | None = None) -> Path:
     """Write a runner config into ``folder`` with apps/ and modules/ linked in; return its path."""
     (folder / "apps").mkdir(parents=True, exist_ok=True)
     (folder / "apps" / "__init__.py").touch()
@@ -55,16 +55,19 @@ def write_config(folder: Path, apps: list[str], processing: dict[str, int]) -> P
         "polling": {"timeout": 10},
         "processing": processing,
         "logging": {"level": "WARNING"},
+        **({"inbox": inbox} if inbox else {}),
     }
     path = folder / "config.yaml"
     path.write_text(yaml.safe_dump(config, sort_keys=False))
     return path
 
 
-def scaletg(folder: Path, app: str, processing: dict[str, int], env: dict[str, str] | None = None) -> Bot:
-    """Return this runner with the sample start and help apps followed by ``app``."""
-    config = write_config(folder, ["start", "help", app], processing)
-    return Bot("ScaleTG", [sys.executable, str(ROOT / "bot.py"), "--config", str(config)], env or {})
+def scaletg(folder: Path, app: str, processing: dict[str, int], env: dict[str, str] | None = None,
+            inbox: str | None = None) -> Bot:
+    """Return this runner with the sample start and help apps followed by ``app`` (default inbox unless given)."""
+    config = write_config(folder, ["start", "help", app], processing, inbox)
+    name = f"ScaleTG inbox:{inbox}" if inbox else "ScaleTG"
+    return Bot(name, [sys.executable, str(ROOT / "bot.py"), "--config", str(config)], env or {})
 
 
 def baseline(*options: str) -> Bot:

@@ -55,8 +55,8 @@ def summary(result: Result) -> list[str]:
     """Return the ratio line, the targets and the notes of one scenario."""
     lines = [f"{result.name}: {result.workload}"]
     if len(result.runs) == 2:
-        lines.append(f"  ScaleTG / PTB: throughput {result.ratio('rate'):.3g}x, CPU per update "
-                     f"{result.ratio('cpu_per_update'):.3g}x, p99 latency {result.ratio('p99'):.3g}x, "
+        lines.append(f"  {result.runs[0].bot} / {result.runs[1].bot}: throughput {result.ratio('rate'):.3g}x, "
+                     f"CPU per update {result.ratio('cpu_per_update'):.3g}x, p99 latency {result.ratio('p99'):.3g}x, "
                      f"peak RSS {result.ratio('peak_rss_kb'):.3g}x")
     for run in result.runs:
         if run.extra:

@@ -104,6 +104,19 @@ def blocking(setup: Setup) -> Result:
     return result
 
 
+def inbox(setup: Setup) -> Result:
+    """The echo burst with the default, durable SQLite inbox vs ``inbox: memory``: what durability costs."""
+    chats, per_chat = 100, 10 if setup.quick else 50
+    durable = scaletg(setup.folder("inbox-sqlite"), "echo", setup.processing)
+    volatile = scaletg(setup.folder("inbox-memory"), "echo", setup.processing, inbox="memory")
+    result = best_of(setup, Result("inbox", f"{chats * per_chat:,} updates over {chats} chats, preloaded, "
+                                            "apps start, help, echo; ScaleTG (SQLite inbox) vs inbox: memory", []),
+                     lambda: burst(durable, setup.workdir, chats, per_chat),
+                     lambda: burst(volatile, setup.workdir, chats, per_chat))
+    result.targets = [("CPU/update of the SQLite inbox <= 1.05x memory", result.ratio("cpu_per_update") <= 1.05)]
+    return result
+
+
 def live(bot: Callable[[int], Bot], workdir: Path, chats: int, rate: float, seconds: float) -> Run:
     """Send 5 messages to the slow chat, and ``rate`` msg/s over the other chats, live."""
     with Session(workdir) as session:
@@ -186,5 +199,6 @@ def ceiling(seconds: float) -> dict[str, float]:
 
 
 SCENARIOS: dict[str, Callable[[Setup], Result]] = {
-    "echo": echo, "echo_plain": echo_plain, "blocking": blocking, "slow_chat": slow_chat, "memory": memory,
+    "echo": echo, "echo_plain": echo_plain, "inbox": inbox, "blocking": blocking, "slow_chat": slow_chat,
+    "memory": memory,
 }

@@ -148,6 +148,7 @@ class LocalInbox(Inbox):
         self._pending: set[int] = set()  # stored or in progress
         self._done: set[int] = set()  # done, but Telegram may still send them again
         self._dead_ids: set[int] = set()
+        self._confirmed = 0  # Telegram has forgotten every update below this id
 
     @property
     def pending(self) -> int:
@@ -190,12 +191,16 @@ class LocalInbox(Inbox):
 
     def done(self, update_id: int) -> None:
         self._pending.discard(update_id)
-        self._done.add(update_id)
-        self._save_done(update_id)
+        if update_id < self._confirmed:
+            self._save_forgotten(update_id)  # Telegram cannot send it again: nothing to remember
+        else:
+            self._done.add(update_id)
+            self._save_done(update_id)
         if len(self._pending) < self.max_pending:
             self._room.set()
 
     async def confirmed(self, offset: int) -> None:
+        self._confirmed = max(self._confirmed, offset)
         forgotten = {update_id for update_id in self._done if update_id < offset}
         if forgotten:
             self._done -= forgotten
@@ -228,6 +233,10 @@ class LocalInbox(Inbox):
     @abc.abstractmethod
     def _save_done(self, update_id: int) -> None:
         """Persist that the update is done (may be written later, with the next write)."""
+
+    @abc.abstractmethod
+    def _save_forgotten(self, update_id: int) -> None:
+        """Persist that the update is done and Telegram has forgotten it (may be written later)."""
 
     @abc.abstractmethod
     def _save_confirmed(self, offset: int) -> None:

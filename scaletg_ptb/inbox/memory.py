@@ -67,6 +67,9 @@ class MemoryInbox(LocalInbox):
         self._stored_at.pop(update_id, None)
         self._started.discard(update_id)
 
+    def _save_forgotten(self, update_id: int) -> None:
+        self._save_done(update_id)
+
     def _save_confirmed(self, offset: int) -> None:
         """Nothing to forget on disk."""
 

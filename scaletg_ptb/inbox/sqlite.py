@@ -119,6 +119,9 @@ class SqliteInbox(LocalInbox):
     def _save_done(self, update_id: int) -> None:
         self._queue_write("UPDATE updates SET state = ? WHERE update_id = ?", [(DONE, update_id)])
 
+    def _save_forgotten(self, update_id: int) -> None:
+        self._queue_write("DELETE FROM updates WHERE update_id = ?", [(update_id,)])
+
     def _save_confirmed(self, offset: int) -> None:
         self._queue_write("DELETE FROM updates WHERE state = ? AND update_id < ?", [(DONE, offset)])
 
