@@ -22,6 +22,7 @@ from .menu import sync_command_menu
 from .ordering import Backlog, ChatOrderedProcessor
 from .polling import ScaleBot, ScaleUpdater
 from .registry import Registry
+from .request import BoundedRequest
 from .sending import send_reply
 from .updates import ViewedUpdate
 from .workers import WorkerPool
@@ -101,8 +102,7 @@ def build_application(config: Config, registry: Registry, observers: Sequence[Ob
     bot = ScaleBot(
         config.token,
         base_url=config.base_url,
-        request=HTTPXRequest(connection_pool_size=processing.connections),
-        max_requests=processing.connections,
+        request=BoundedRequest(processing.connections),
         get_updates_request=HTTPXRequest(),
         backlog=backlog,
         dead_letters=DeadLetters(config.state_dir / "dead_letters.jsonl"),

@@ -38,8 +38,7 @@ class ScaleBot(ExtBot[None]):
     """PTB's ExtBot with backpressure, raw JSON kept per update and fault-tolerant polling."""
 
     def __init__(self, *args: Any, backlog: Backlog | None = None, dead_letters: DeadLetters | None = None,
-                 on_fatal: Callable[[Exception], None] | None = None, max_requests: int | None = None,
-                 **kwargs: Any) -> None:
+                 on_fatal: Callable[[Exception], None] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # PTB freezes its bots after __init__; only underscore attributes stay settable.
         self._backlog = backlog
@@ -51,7 +50,6 @@ class ScaleBot(ExtBot[None]):
         self._replayed: set[int] = set()  # saved at a forced stop and queued again at start
         self._duplicates: set[int] = set()  # fetched again although replayed: skip them
         self._failures = 0
-        self._in_flight = asyncio.Semaphore(max_requests) if max_requests else None
 
     @property
     def backlog(self) -> Backlog | None:
@@ -95,14 +93,6 @@ class ScaleBot(ExtBot[None]):
     def is_dead(self, update_id: int) -> bool:
         """Tell whether the update was set aside (its shape would mislead the apps)."""
         return update_id in self._dead
-
-    async def _do_post(self, endpoint: str, *args: Any, **kwargs: Any) -> Any:
-        if endpoint == "getUpdates" or self._in_flight is None:
-            return await super()._do_post(endpoint, *args, **kwargs)
-        # httpcore scans its whole queue for every request it assigns: keeping the queue here,
-        # in a FIFO semaphore, makes a burst of replies cost linear instead of quadratic CPU.
-        async with self._in_flight:
-            return await super()._do_post(endpoint, *args, **kwargs)
 
     async def get_updates(  # noqa: PLR0913 - PTB's signature
         self, offset: int | None = None, limit: int | None = None, timeout: Any = None,
