@@ -21,6 +21,7 @@ from .dispatch import Dispatcher, Observer
 from .menu import sync_command_menu
 from .ordering import Backlog, ChatOrderedProcessor
 from .polling import ScaleBot, ScaleUpdater
+from .ptbcompat import quiet_ptb_warnings
 from .registry import Registry
 from .request import BoundedRequest
 from .sending import send_reply
@@ -96,6 +97,7 @@ def build_application(config: Config, registry: Registry, observers: Sequence[Ob
     ``observers`` are called with each update and its outcome once it is processed;
     ``handle_signals`` makes SIGINT/SIGTERM drain gracefully, a second one force the stop.
     """
+    quiet_ptb_warnings()  # every bot is built here: one place for the filters
     adapter = Adapter(config, registry, observers)
     processing = config.processing
     backlog = Backlog(processing.max_pending)

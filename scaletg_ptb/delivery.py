@@ -28,7 +28,6 @@ import logging
 import random
 import time
 from collections.abc import Awaitable, Callable, Mapping
-from datetime import timedelta
 from enum import Enum
 from typing import Any, Protocol
 
@@ -36,6 +35,7 @@ import httpx
 from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError
 
 from .config import DeliveryConfig
+from .ptbcompat import retry_after_seconds
 from .ratelimit import TelegramRateLimiter
 
 log = logging.getLogger("scaletg_ptb.delivery")
@@ -96,15 +96,6 @@ def is_idempotent(method: str) -> bool:
     """Tell whether calling ``method`` twice leaves Telegram as calling it once would."""
     name = method.lower()  # Telegram ignores the case of method names
     return name in _IDEMPOTENT_METHODS or name.startswith(_IDEMPOTENT_PREFIXES)
-
-
-def retry_after_seconds(exc: RetryAfter) -> float:
-    """Return the wait a 429 asks for, in seconds (PTB 22 holds a timedelta)."""
-    # The public property warns about its int-to-timedelta migration; the stored value does not.
-    value = getattr(exc, "_retry_after", None)
-    if value is None:
-        value = exc.retry_after
-    return value.total_seconds() if isinstance(value, timedelta) else float(value)
 
 
 def chat_key(params: Mapping[str, Any]) -> str | None:

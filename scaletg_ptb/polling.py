@@ -23,7 +23,6 @@ import telegram
 from telegram._utils.defaultvalue import DEFAULT_NONE, DefaultValue
 from telegram.error import Conflict, InvalidToken, NetworkError, RetryAfter, TelegramError
 from telegram.ext import ExtBot, Updater
-from telegram.warnings import PTBUserWarning
 
 from .deadletters import DeadLetters
 from .ordering import Backlog
@@ -210,14 +209,6 @@ class ScaleBot(ExtBot[None]):
         self._dead.add(update_id)
         # An empty update with the same id keeps the offset moving past the bad one.
         return telegram.Update(update_id=update_id)
-
-    @classmethod
-    def _warn(cls, message: str | PTBUserWarning, category: type[Warning] = PTBUserWarning,
-              stacklevel: int = 0) -> None:
-        # ScaleTG sends every reply through do_api_request by design.
-        if "instead of 'Bot.do_api_request" in str(message):
-            return
-        super()._warn(message, category=category, stacklevel=stacklevel + 1)
 
 
 class ScaleUpdater(Updater):

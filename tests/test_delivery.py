@@ -40,7 +40,6 @@ from scaletg_ptb.delivery import (
     Pauses,
     classify,
     is_idempotent,
-    retry_after_seconds,
 )
 from scaletg_ptb.emulator import Emulator
 from scaletg_ptb.ratelimit import TelegramRateLimiter
@@ -256,14 +255,6 @@ def test_idempotent_methods(method):
                                     "sendMediaGroup", "createChatInviteLink", "someFutureMethod"])
 def test_non_idempotent_methods(method):
     assert not is_idempotent(method)
-
-
-def test_retry_after_reads_without_deprecation_warnings():
-    whole, fraction = flood(3), flood(timedelta(seconds=1.5))
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        assert retry_after_seconds(whole) == 3.0
-        assert retry_after_seconds(fraction) == 1.5
 
 
 class FakeTime:
