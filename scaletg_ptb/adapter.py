@@ -21,8 +21,9 @@ from .inbox import Inbox, create_inbox
 from .menu import sync_command_menu
 from .ordering import ChatOrderedProcessor
 from .poller import InboxUpdater
-from .polling import ScaleBot
+from .ptbcompat import quiet_ptb_warnings
 from .registry import Registry
+from .request import BoundedRequest
 from .sending import send_reply
 from .updates import ViewedUpdate
 from .workers import WorkerPool
@@ -94,15 +95,15 @@ def build_application(config: Config, registry: Registry, observers: Sequence[Ob
     ``observers`` are called with each update and its outcome once it is processed;
     ``handle_signals`` makes SIGINT/SIGTERM drain gracefully, a second one force the stop.
     """
+    quiet_ptb_warnings()  # every bot is built here: one place for the filters
     inbox = create_inbox(config)
     adapter = Adapter(config, registry, inbox, observers)
     processing = config.processing
     polling_request = HTTPXRequest()
-    bot = ScaleBot(
+    bot = ExtBot(
         config.token,
         base_url=config.base_url,
-        request=HTTPXRequest(connection_pool_size=processing.connections),
-        max_requests=processing.connections,
+        request=BoundedRequest(processing.connections),
         get_updates_request=polling_request,
     )
     updater = InboxUpdater(bot, asyncio.Queue(), inbox, read_timeout=polling_request.read_timeout or 0)

@@ -56,6 +56,9 @@ class DeliveryConfig:
     backoff_max: float = 30.0  # longest back-off between two attempts
     max_retry_after: float = 60.0  # give up when a 429 asks to wait longer than this
     rate_limit: str = "off"  # "telegram": 30 calls/s overall, 1/s per chat, 20/min per group
+    # A send whose connection dropped before Telegram answered: "resend" (a duplicate is
+    # possible) or "give_up" (the reply may be lost).
+    uncertain: str = "resend"
 
 
 @dataclass(frozen=True)
@@ -225,7 +228,7 @@ def _processing(checker: Checker, data: Any) -> ProcessingConfig:
 def _delivery(checker: Checker, data: Any) -> DeliveryConfig:
     checker.mapping(data, "delivery")
     numbers = ("max_retries", "backoff_base", "backoff_max", "max_retry_after")
-    checker.only_keys(data, "delivery.", {*numbers, "rate_limit"})
+    checker.only_keys(data, "delivery.", {*numbers, "rate_limit", "uncertain"})
     defaults = DeliveryConfig()
     values: dict[str, Any] = {}
     for key in numbers:
@@ -242,7 +245,13 @@ def _delivery(checker: Checker, data: Any) -> DeliveryConfig:
         raise ConfigError(
             f"{checker.filename}: 'delivery.rate_limit' must be off or telegram, got {kind(rate_limit)}."
         )
-    return DeliveryConfig(**values, rate_limit=rate_limit)
+    uncertain = data.get("uncertain")
+    uncertain = "resend" if uncertain is None else uncertain
+    if uncertain not in ("resend", "give_up"):
+        raise ConfigError(
+            f"{checker.filename}: 'delivery.uncertain' must be resend or give_up, got {kind(uncertain)}."
+        )
+    return DeliveryConfig(**values, rate_limit=rate_limit, uncertain=uncertain)
 
 
 def _inbox(checker: Checker, data: Mapping[str, Any]) -> str:

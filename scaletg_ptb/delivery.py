@@ -12,8 +12,11 @@ The policy, per call (``delivery.max_retries`` bounds the retries of one call, c
   every method is retried after a back-off.
 * The request may have reached Telegram (read timeout, connection dropped before the answer):
   idempotent methods (edits, deletes, answers to queries, chat actions, getters, setters) are
-  retried after a back-off; the others (sendMessage, sendPhoto, forwardMessage, copyMessage, ...)
-  are given up at once: a lost reply is reported, a duplicate message could not be taken back.
+  retried after a back-off. The others (sendMessage, sendPhoto, forwardMessage, copyMessage, ...)
+  follow ``delivery.uncertain``: ``resend`` (the default) retries them too, with a WARNING that
+  the chat may get the message twice, since the runner as a whole is at-least-once and a lost
+  reply is worse for most bots; ``give_up`` gives them up at once, so a lost reply is reported
+  but never a duplicate sent.
 * Everything else (400 Bad Request, 403 Forbidden, 401/404, a migrated chat, a local error) is
   final and re-raised unchanged for the caller to log.
 
@@ -28,7 +31,6 @@ import logging
 import random
 import time
 from collections.abc import Awaitable, Callable, Mapping
-from datetime import timedelta
 from enum import Enum
 from typing import Any, Protocol
 
@@ -36,6 +38,7 @@ import httpx
 from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError
 
 from .config import DeliveryConfig
+from .ptbcompat import retry_after_seconds
 from .ratelimit import TelegramRateLimiter
 
 log = logging.getLogger("scaletg_ptb.delivery")
@@ -96,15 +99,6 @@ def is_idempotent(method: str) -> bool:
     """Tell whether calling ``method`` twice leaves Telegram as calling it once would."""
     name = method.lower()  # Telegram ignores the case of method names
     return name in _IDEMPOTENT_METHODS or name.startswith(_IDEMPOTENT_PREFIXES)
-
-
-def retry_after_seconds(exc: RetryAfter) -> float:
-    """Return the wait a 429 asks for, in seconds (PTB 22 holds a timedelta)."""
-    # The public property warns about its int-to-timedelta migration; the stored value does not.
-    value = getattr(exc, "_retry_after", None)
-    if value is None:
-        value = exc.retry_after
-    return value.total_seconds() if isinstance(value, timedelta) else float(value)
 
 
 def chat_key(params: Mapping[str, Any]) -> str | None:
@@ -174,15 +168,16 @@ class Delivery:
                         log.warning("%s: an earlier attempt may have succeeded before this error", call)
                     raise
                 maybe_sent = maybe_sent or fault is Fault.UNKNOWN
-                if fault is Fault.UNKNOWN and not is_idempotent(method):
+                twice = fault is Fault.UNKNOWN and not is_idempotent(method)
+                if twice and self.config.uncertain == "give_up":
                     raise DeliveryFailed(
                         f"{call} may or may not have reached Telegram "
-                        f"({_describe(exc)}); not retried so that it is not sent twice",
-                        attempt + 1, maybe_delivered=True) from exc
+                        f"({_describe(exc)}); not retried so that it is not sent twice "
+                        f"(delivery.uncertain: give_up)", attempt + 1, maybe_delivered=True) from exc
                 if attempt == retries:
                     raise DeliveryFailed(f"{call} gave up after {attempt + 1} attempts; "
                                          f"last error: {_describe(exc)}", attempt + 1, maybe_sent) from exc
-                await self._wait_to_retry(exc, fault, call, chat, attempt + 1)
+                await self._wait_to_retry(exc, fault, call, chat, attempt + 1, twice)
         raise AssertionError("unreachable: the last attempt returns or raises")
 
     async def _wait_turn(self, chat: str | None, params: Mapping[str, Any]) -> None:
@@ -194,8 +189,11 @@ class Delivery:
             await self.limiter.acquire(chat)
 
     async def _wait_to_retry(self, exc: Exception, fault: Fault, call: str, chat: str | None,
-                             retry: int) -> None:
-        """Log the retry and wait before it: the 429's retry_after, or a back-off."""
+                             retry: int, twice: bool = False) -> None:
+        """Log the retry and wait before it: the 429's retry_after, or a back-off.
+
+        ``twice``: the failed attempt may have been delivered, so the retry may duplicate it.
+        """
         retries = self.config.max_retries
         if isinstance(exc, RetryAfter):
             delay = retry_after_seconds(exc)
@@ -209,6 +207,10 @@ class Delivery:
             if self.pauses.pause(chat, delay):
                 log.warning("Flood control in %d chats or more at once: pausing every send for %g s",
                             GLOBAL_FLOOD_CHATS, delay)
+        elif twice:
+            delay = self.backoff(retry)
+            log.warning("%s may have reached Telegram (%s); sending it again in %.2f s (retry %d of %d): "
+                        "a duplicate may have been delivered", call, _describe(exc), delay, retry, retries)
         else:
             delay = self.backoff(retry)
             log.warning("%s failed (%s, %s); retry %d of %d in %.2f s", call, _describe(exc),

@@ -21,6 +21,7 @@ from telegram.ext import Updater
 
 from .inbox import Inbox
 from .inbox.base import update_id_of
+from .ptbcompat import retry_after_seconds
 from .updates import ViewedUpdate
 
 log = logging.getLogger("scaletg_ptb.polling")
@@ -94,7 +95,7 @@ class Poller:
             return
         self._failures += 1
         if isinstance(exc, RetryAfter):
-            delay = _seconds(exc.retry_after)
+            delay = retry_after_seconds(exc)
         else:
             delay = min(MAX_BACKOFF, 2 ** (self._failures - 1)) * random.uniform(0.8, 1.2)
         if isinstance(exc, Conflict):
@@ -174,7 +175,3 @@ class InboxUpdater(Updater):
         except TelegramError as exc:
             log.warning("Could not confirm the last fetched updates to Telegram (%s); they are stored "
                         "and will be skipped if delivered again.", exc)
-
-
-def _seconds(value: Any) -> float:
-    return value.total_seconds() if hasattr(value, "total_seconds") else float(value)

@@ -40,7 +40,6 @@ from scaletg_ptb.delivery import (
     Pauses,
     classify,
     is_idempotent,
-    retry_after_seconds,
 )
 from scaletg_ptb.emulator import Emulator
 from scaletg_ptb.ratelimit import TelegramRateLimiter
@@ -136,14 +135,41 @@ def test_a_permanent_500_is_given_up_after_the_retries_with_one_error(make_bot, 
     assert "gave up after 4 attempts; last error: NetworkError: Internal Server Error" in error
 
 
-def test_a_send_dropped_after_it_was_written_is_not_repeated(make_bot, caplog):
+def test_a_send_dropped_after_it_was_written_is_sent_again_by_default(make_bot, caplog):
     bot = make_bot()
     bot.emulator.inject_fault("sendMessage", drop=True)
-    exchange = bot.user().says("hi")
+    alice = bot.user()
+    exchange = alice.says("hi").expect("hi")
+    assert exchange.outcome.sent
+    assert [status for _, status in sends(bot.emulator)] == [0, 200]
+    [warning] = lines(caplog, logging.WARNING, "scaletg_ptb.delivery")
+    assert warning.startswith(
+        f"sendMessage to chat {alice.chat['id']} may have reached Telegram (NetworkError: "
+        "httpx.RemoteProtocolError: Server disconnected without sending a response.); sending it again in 0.")
+    assert warning.endswith(" s (retry 1 of 3): a duplicate may have been delivered")
+
+
+def test_a_send_whose_answer_was_lost_is_delivered_twice_rather_than_lost(make_bot):
+    bot = make_bot()
+    bot.emulator.inject_fault("sendMessage", drop=True, after=True)  # Telegram sent it; the answer is lost
+    alice = bot.user()
+    alice.says("hi")
+    texts = [m["text"] for m in bot.emulator.wait_for_bot_messages(alice.chat["id"], 2)]
+    assert texts == ["hi", "hi"]  # the duplicate that delivery.uncertain: resend accepts
+
+
+def test_with_uncertain_give_up_a_dropped_send_is_not_repeated(make_bot, caplog):
+    bot = make_bot(delivery=dataclasses.replace(FAST, uncertain="give_up"))
+    bot.emulator.inject_fault("sendMessage", drop=True)
+    alice = bot.user()
+    exchange = alice.says("hi")
     assert not exchange.outcome.sent
     assert [status for _, status in sends(bot.emulator)] == [0]  # one attempt: it might have arrived
     [error] = lines(caplog, logging.ERROR)
-    assert "may or may not have reached Telegram" in error and "not sent twice" in error
+    assert error.endswith(
+        f"sendMessage to chat {alice.chat['id']} may or may not have reached Telegram (NetworkError: "
+        "httpx.RemoteProtocolError: Server disconnected without sending a response.); not retried so that "
+        "it is not sent twice (delivery.uncertain: give_up)")
 
 
 def test_an_app_s_own_sends_are_retried_too(make_bot):
@@ -179,11 +205,21 @@ def emu() -> Iterator[Emulator]:
         yield emulator
 
 
-def test_a_read_timeout_on_a_send_is_not_repeated(emu):
+def test_a_read_timeout_on_a_send_is_repeated_by_default(emu):
+    chat = emu.private_chat(emu.create_user())
+    emu.inject_fault("sendMessage", delay=0.5)
+    sent = deliver(emu.base_url, emu.token, Reply("sendMessage", chat_id=chat["id"], text="slow"), read_timeout=0.1)
+    assert sent.text == "slow"
+    # The emulator drops a request whose client hung up (Telegram might not): one message.
+    assert [m["text"] for m in emu.bot_messages(chat["id"])] == ["slow"]
+
+
+def test_a_read_timeout_on_a_send_is_not_repeated_with_uncertain_give_up(emu):
     chat = emu.private_chat(emu.create_user())
     emu.inject_fault("sendMessage", delay=0.5)
     with pytest.raises(DeliveryFailed, match="may or may not have reached Telegram") as caught:
-        deliver(emu.base_url, emu.token, Reply("sendMessage", chat_id=chat["id"], text="slow"), read_timeout=0.1)
+        deliver(emu.base_url, emu.token, Reply("sendMessage", chat_id=chat["id"], text="slow"),
+                dataclasses.replace(FAST, uncertain="give_up"), read_timeout=0.1)
     assert caught.value.maybe_delivered and isinstance(caught.value.__cause__, TimedOut)
     # The emulator drops a request whose client hung up (Telegram might not): a retry, which the
     # fault would no longer stop, is what would have left a message or a logged call here.
@@ -258,14 +294,6 @@ def test_non_idempotent_methods(method):
     assert not is_idempotent(method)
 
 
-def test_retry_after_reads_without_deprecation_warnings():
-    whole, fraction = flood(3), flood(timedelta(seconds=1.5))
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        assert retry_after_seconds(whole) == 3.0
-        assert retry_after_seconds(fraction) == 1.5
-
-
 class FakeTime:
     """A clock that moves only when slept on."""
 
@@ -321,6 +349,32 @@ def test_a_429_longer_than_max_retry_after_is_given_up_at_once(mocker):
     result, request, fake = run_delivery(mocker, [flood(120)], max_retry_after=60)
     assert isinstance(result, DeliveryFailed) and "wait 120 s" in str(result)
     assert request.await_count == 1 and fake.sleeps == []
+
+
+def test_an_uncertain_send_is_resent_with_a_warning_naming_method_and_chat(mocker, caplog):
+    outcomes = [caused(TimedOut(), httpx.ReadTimeout("t")), {"message_id": 1}]
+    result, request, fake = run_delivery(mocker, outcomes)
+    assert result == {"message_id": 1} and request.await_count == 2 and fake.sleeps == [0.01]
+    assert lines(caplog, logging.WARNING) == [
+        "sendMessage to chat 7 may have reached Telegram (TimedOut: Timed out); sending it again in 0.01 s "
+        "(retry 1 of 3): a duplicate may have been delivered"]
+
+
+def test_an_uncertain_send_resent_until_the_retries_run_out_is_reported_as_maybe_delivered(mocker):
+    dropped = [caused(NetworkError("httpx.RemoteProtocolError"), httpx.RemoteProtocolError("gone"))] * 4
+    result, request, _ = run_delivery(mocker, dropped)
+    assert isinstance(result, DeliveryFailed) and result.maybe_delivered and request.await_count == 4
+    assert str(result) == ("sendMessage to chat 7 gave up after 4 attempts; "
+                           "last error: NetworkError: httpx.RemoteProtocolError")
+
+
+def test_with_uncertain_give_up_an_uncertain_send_is_given_up_at_once(mocker, caplog):
+    outcomes = [caused(TimedOut(), httpx.ReadTimeout("t")), {"message_id": 1}]
+    result, request, fake = run_delivery(mocker, outcomes, uncertain="give_up")
+    assert isinstance(result, DeliveryFailed) and result.maybe_delivered and result.attempts == 1
+    assert str(result) == ("sendMessage to chat 7 may or may not have reached Telegram (TimedOut: Timed out); "
+                           "not retried so that it is not sent twice (delivery.uncertain: give_up)")
+    assert request.await_count == 1 and fake.sleeps == [] and lines(caplog, logging.WARNING) == []
 
 
 def test_an_ambiguous_failure_then_a_bad_request_warns_it_may_have_worked(mocker, caplog):
@@ -399,21 +453,29 @@ def load(tmp_path: Path, text: str) -> DeliveryConfig:
 def test_delivery_config_defaults_and_values(tmp_path):
     assert load(tmp_path, "apps: []\n") == DeliveryConfig()
     assert DeliveryConfig().rate_limit == "off" and DeliveryConfig().max_retries == 5
+    assert DeliveryConfig().uncertain == "resend"
     assert load(tmp_path, "delivery: {max_retries: 2, backoff_base: 0.1, backoff_max: 4,"
-                          " max_retry_after: 30, rate_limit: telegram}\n") == DeliveryConfig(2, 0.1, 4, 30, "telegram")
+                          " max_retry_after: 30, rate_limit: telegram, uncertain: give_up}\n"
+                ) == DeliveryConfig(2, 0.1, 4, 30, "telegram", "give_up")
+    assert load(tmp_path, "delivery: {uncertain: resend}\n").uncertain == "resend"
+    assert load(tmp_path, "delivery: {uncertain: null}\n").uncertain == "resend"
     assert load(tmp_path, "delivery: {rate_limit: off}\n").rate_limit == "off"  # YAML's false
 
 
 @pytest.mark.parametrize("text, message", [
     ("delivery: {retries: 3}",
      ("config.yaml: unknown key 'delivery.retries'. Remove it or use one of: backoff_base, backoff_max, "
-      "max_retries, max_retry_after, rate_limit.")),
+      "max_retries, max_retry_after, rate_limit, uncertain.")),
     ("delivery: {max_retries: -1}", "config.yaml: 'delivery.max_retries' must be 0 or more, got -1."),
     ("delivery: {max_retries: 2.5}", "config.yaml: 'delivery.max_retries' must be an integer, got number 2.5."),
     ("delivery: {backoff_base: -0.5}", "config.yaml: 'delivery.backoff_base' must be 0 or more seconds, got -0.5."),
     ("delivery: {rate_limit: fast}",
      "config.yaml: 'delivery.rate_limit' must be off or telegram, got string 'fast'."),
     ("delivery: {rate_limit: on}", "config.yaml: 'delivery.rate_limit' must be off or telegram, got boolean True."),
+    ("delivery: {uncertain: retry}",
+     "config.yaml: 'delivery.uncertain' must be resend or give_up, got string 'retry'."),
+    ("delivery: {uncertain: true}",
+     "config.yaml: 'delivery.uncertain' must be resend or give_up, got boolean True."),
     ("delivery: 5", "config.yaml: 'delivery' must be a mapping of settings, got integer 5."),
 ])
 def test_delivery_config_errors_are_one_line(tmp_path, text, message):

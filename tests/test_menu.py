@@ -1,12 +1,14 @@
 """The command menu is registered with setMyCommands at start-up, only when it changed."""
 
 import asyncio
+import warnings
 
 import pytest
+from telegram.ext import ExtBot
 
 from scaletg_ptb.emulator import Emulator
 from scaletg_ptb.menu import sync_command_menu
-from scaletg_ptb.polling import ScaleBot
+from scaletg_ptb.ptbcompat import quiet_ptb_warnings
 
 
 @pytest.fixture
@@ -17,9 +19,12 @@ def emu():
 
 def sync(emu, commands):
     async def main():
-        async with ScaleBot(emu.token, base_url=emu.base_url) as bot:
+        async with ExtBot(emu.token, base_url=emu.base_url) as bot:
             return await sync_command_menu(bot, commands)
-    return asyncio.run(main())
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        quiet_ptb_warnings()  # as build_application does: the menu's calls must not warn
+        return asyncio.run(main())
 
 
 def test_a_started_bot_registers_the_commands_of_its_enabled_apps(make_sandbox_bot):

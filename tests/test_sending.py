@@ -5,10 +5,11 @@ import io
 import warnings
 
 import pytest
+from telegram.ext import ExtBot
 
 from scaletg_ptb import Message, Reply
 from scaletg_ptb.emulator import Emulator
-from scaletg_ptb.polling import ScaleBot
+from scaletg_ptb.ptbcompat import quiet_ptb_warnings
 from scaletg_ptb.sending import send_reply
 
 
@@ -20,10 +21,11 @@ def emu():
 
 def send_all(emu: Emulator, *replies: Reply):
     async def main():
-        async with ScaleBot(emu.token, base_url=emu.base_url) as bot:
+        async with ExtBot(emu.token, base_url=emu.base_url) as bot:
             return [await send_reply(bot, reply) for reply in replies]
     with warnings.catch_warnings():
-        warnings.simplefilter("error")  # ScaleBot must not warn about do_api_request
+        warnings.simplefilter("error")
+        quiet_ptb_warnings()  # as build_application does: replies must not warn about do_api_request
         return asyncio.run(main())
 
 

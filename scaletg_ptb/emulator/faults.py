@@ -20,6 +20,9 @@ class Fault:
     drop: bool = False  # close the connection without answering
     times: int | None = 1  # None: forever
     description: str | None = None
+    after: bool = False  # with drop: run the method first (Telegram acted; its answer is lost)
+    every: int = 1  # hit one matching request in every ``every`` (the last of each run of them)
+    seen: int = 0  # matching requests so far, for ``every``
 
     def matches(self, method: str) -> bool:
         """Tell whether this fault applies to ``method`` (Telegram method names ignore case)."""
@@ -63,6 +66,10 @@ class FaultTable:
             raise ValueError(f"status must be an HTTP error status (400-599), got {fault.status}")
         if not (fault.status or fault.retry_after is not None or fault.delay or fault.drop):
             raise ValueError("a fault needs at least one of status, retry_after, delay or drop")
+        if fault.after and not fault.drop:
+            raise ValueError("after=True means 'drop the answer once the method ran': it needs drop=True")
+        if fault.every < 1:
+            raise ValueError(f"every must be >= 1, got {fault.every}")
         with self._lock:
             self._faults.append(fault)
         return fault
@@ -74,6 +81,9 @@ class FaultTable:
         with self._lock:
             for i, fault in enumerate(self._faults):
                 if fault.matches(method):
+                    fault.seen += 1
+                    if fault.seen % fault.every:
+                        continue  # spared: the next fault may still apply
                     if fault.times is not None:
                         fault.times -= 1
                         if fault.times == 0:

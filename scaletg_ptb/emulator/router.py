@@ -58,6 +58,9 @@ class Router:
     def _fail(
         self, fault: Fault, method: str, params: dict[str, Any], uploads: dict[str, Upload]
     ) -> Response | Awaitable[Response]:
+        if fault.drop and fault.after:
+            ran = self._dispatch(method, params, uploads)
+            return DROP if isinstance(ran, Response) else self._drop_when_done(ran)
         if fault.drop:
             self._record(method, params, uploads, 0, "connection dropped by an injected fault")
             return DROP
@@ -65,6 +68,10 @@ class Router:
         if error is not None:
             return self._answer(method, params, uploads, error)
         return self._dispatch(method, params, uploads)
+
+    async def _drop_when_done(self, answer: Awaitable[Response]) -> Response:
+        await answer
+        return DROP
 
     async def _delayed(
         self, fault: Fault, method: str, params: dict[str, Any], uploads: dict[str, Upload]

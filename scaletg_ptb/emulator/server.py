@@ -240,10 +240,17 @@ class Emulator:
         drop: bool = False,
         times: int | None = 1,
         description: str | None = None,
+        after: bool = False,
+        every: int = 1,
     ) -> Fault:
-        """Make the next ``times`` requests of ``method`` (None or "*": any) fail, stall or drop."""
+        """Make the next ``times`` requests of ``method`` (None or "*": any) fail, stall or drop.
+
+        ``drop`` closes the connection unanswered before the method runs; with ``after`` the
+        method runs first (a message is sent, the call logged as answered) and only its answer
+        is lost. ``every=N`` hits one matching request in N (the Nth, 2Nth, ...).
+        """
         method = None if method == "*" else method
-        return self._faults.add(Fault(method, status, retry_after, delay, drop, times, description))
+        return self._faults.add(Fault(method, status, retry_after, delay, drop, times, description, after, every))
 
     def clear_faults(self) -> None:
         """Disarm every injected fault."""

@@ -88,8 +88,23 @@ def test_schema_is_self_consistent():
     assert DATES["Message"] == {"date", "edit_date"}
 
 
+def _ptb_versions() -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """Return the installed PTB's version and the one the committed schema was generated from."""
+    import telegram
+
+    header = (CORE / "_schema.py").read_text(encoding="utf-8").split("python-telegram-bot ", 1)[1]
+    return (tuple(telegram.__version_info__[:3]),
+            tuple(int(part) for part in header.split(" ", 1)[0].split(".")))
+
+
 @pytest.mark.skipif(importlib.util.find_spec("telegram") is None, reason="needs PTB (dev only)")
 def test_generated_schema_is_fresh():
+    installed, generated_from = _ptb_versions()
+    # The run against the lowest supported PTB: its types are older, but the runtime reads only
+    # the committed schema. An upgrade without regenerating still fails here.
+    if installed < generated_from:
+        pytest.skip("the schema is generated from a newer PTB than the installed one: "
+                    f"{'.'.join(map(str, generated_from))} > {'.'.join(map(str, installed))}")
     result = subprocess.run(
         [sys.executable, "tools/gen_schema.py", "--check"],
         cwd=ROOT, capture_output=True, text=True, check=False,

@@ -75,6 +75,10 @@ def test_fault_arguments_are_checked(emu: Emulator) -> None:
         emu.inject_fault("sendMessage", status=500, times=0)
     with pytest.raises(ValueError, match="HTTP error status"):
         emu.inject_fault("sendMessage", status=200)
+    with pytest.raises(ValueError, match="it needs drop=True"):
+        emu.inject_fault("sendMessage", status=500, after=True)
+    with pytest.raises(ValueError, match="every must be >= 1, got 0"):
+        emu.inject_fault("sendMessage", status=500, every=0)
 
 
 def test_forever_faults_until_cleared(emu: Emulator, api: httpx.Client) -> None:
@@ -82,3 +86,18 @@ def test_forever_faults_until_cleared(emu: Emulator, api: httpx.Client) -> None:
     assert [api.post("getMe").status_code for _ in range(3)] == [503, 503, 503]
     emu.clear_faults()
     assert api.post("getMe").status_code == 200
+
+
+def test_drop_after_runs_the_method_then_loses_its_answer(emu: Emulator, api: httpx.Client, chat: dict) -> None:
+    emu.inject_fault("sendMessage", drop=True, after=True)
+    with pytest.raises(httpx.RemoteProtocolError):
+        send(api, chat, "sent, unconfirmed")
+    assert [m["text"] for m in emu.bot_messages(chat["id"])] == ["sent, unconfirmed"]  # Telegram acted
+    assert [c.status for c in emu.calls] == [200]  # answered by the API; the answer never arrived
+    assert send(api, chat, "next").status_code == 200
+
+
+def test_every_hits_one_matching_request_in_n(emu: Emulator, api: httpx.Client, chat: dict) -> None:
+    emu.inject_fault("sendMessage", status=502, every=3, times=None)
+    assert api.post("getMe").status_code == 200  # another method does not count
+    assert [send(api, chat).status_code for _ in range(7)] == [200, 200, 502, 200, 200, 502, 200]
