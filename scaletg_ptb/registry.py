@@ -44,8 +44,10 @@ class Registry:
     def __init__(self, root: Path, *, config_name: str = "config.yaml",
                  apps_dir: Path | None = None, modules_dir: Path | None = None) -> None:
         self.config_name = config_name
-        self.apps_dir = Path(apps_dir or Path(root) / "apps").resolve()
-        self.modules_dir = Path(modules_dir or Path(root) / "modules").resolve()
+        apps_dir, modules_dir = Path(apps_dir or Path(root) / "apps"), Path(modules_dir or Path(root) / "modules")
+        # Messages name the folders as the user sees them, even when they are symbolic links.
+        self._apps_label, self._modules_label = apps_dir.name, modules_dir.name
+        self.apps_dir, self.modules_dir = apps_dir.resolve(), modules_dir.resolve()
         self.apps: tuple[App, ...] = ()
         self.modules: tuple[Module, ...] = ()
         self.ready = False
@@ -111,7 +113,7 @@ class Registry:
         return ConfigError(f"{start}. Create it ({create}) or remove it from 'apps'.")
 
     def _load_app(self, name: str) -> App:
-        where = f"{self.apps_dir.name}/{name}/app.py"
+        where = f"{self._apps_label}/{name}/app.py"
         if not (self.apps_dir / name / "app.py").is_file():
             raise self._missing_app(name, where)
         package = _import(self.apps_dir, f"{name}.app", f"App '{name}'", "apps", self.config_name)
@@ -130,7 +132,7 @@ class Registry:
         if not name.isidentifier() or not (self.modules_dir / name).is_dir():
             raise ConfigError(
                 f"Module '{name}' is configured under 'modules' in {self.config_name} but "
-                f"{self.modules_dir.name}/{name}/ does not exist. Create it or remove it from 'modules'."
+                f"{self._modules_label}/{name}/ does not exist. Create it or remove it from 'modules'."
             )
         package = _import(self.modules_dir, name, f"Module '{name}'", "modules", self.config_name)
         setup = getattr(package, "setup", None)
