@@ -14,6 +14,7 @@ from types import FrameType
 from typing import TextIO
 
 from .config import LOG_LEVELS, TOKEN_ENV, Config, check_config, token_not_set
+from .core._suggest import closest
 from .errors import ConfigError
 from .logs import Redactor
 from .registry import Registry
@@ -75,7 +76,9 @@ def parse_args(argv: Sequence[str] | None = None, project: Path | None = None) -
 def _check_combinations(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
     if args.command:
         if args.command[0] != "startapp":
-            parser.error(f"unknown command {' '.join(args.command)!r}; the only command is: {STARTAPP_USAGE}")
+            guess = " (did you mean 'startapp'?)" if closest(args.command[0], ["startapp"]) else ""
+            parser.error(f"unknown command {' '.join(args.command)!r}{guess}; the only command is: "
+                         f"{STARTAPP_USAGE}")
         if len(args.command) != 2:
             parser.error(f"startapp needs a name: {STARTAPP_USAGE}" if len(args.command) == 1
                          else f"startapp takes one name: {STARTAPP_USAGE}")
