@@ -219,3 +219,15 @@ def test_check_reports_a_broken_app(tmp_path):
     assert result.returncode == 2
     assert result.stderr.startswith("error: App 'broken' failed to import: ModuleNotFoundError: "
                                     "No module named 'nothing_like_this' (apps/broken/app.py, line 1).")
+
+
+def test_help_explains_every_option_and_mode(tmp_path):
+    result = run_in(make_project(tmp_path, "apps: []\n"), "bot.py", "--help")
+    assert result.returncode == 0
+    lines = result.stdout.splitlines()
+    for option in ("startapp NAME", "--config PATH", "--log-level LEVEL", "--sandbox", "--reload", "--check"):
+        [line] = [line for line in lines if line.startswith(f"  {option} ")]
+        assert len(line.split(maxsplit=len(option.split()))[-1]) > 20, f"{option} has no help text"
+    for mode in ("--check --sandbox", "--sandbox --reload", "startapp NAME", "--reload "):
+        assert any(line.startswith(f"  python bot.py {mode}") for line in lines), mode
+    assert "The config is config.yaml beside bot.py, whatever the current folder" in result.stdout
