@@ -13,7 +13,8 @@ from pathlib import Path
 from types import FrameType
 from typing import TextIO
 
-from .config import LOG_LEVELS, TOKEN_ENV, Config, check_config, token_not_set
+from .bottoken import TOKEN_ENV, token_not_set
+from .config import LOG_LEVELS, Config, check_config
 from .core._suggest import closest
 from .errors import ConfigError
 from .logs import Redactor

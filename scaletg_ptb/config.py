@@ -3,21 +3,20 @@
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from .bottoken import TOKEN_ENV as TOKEN_ENV  # re-exported: it has always been importable from here
+from .bottoken import read_token
 from .errors import ConfigError
 from .yamlcheck import Checker, kind, read_yaml
 
 DEFAULT_BASE_URL = "https://api.telegram.org/bot"
-TOKEN_ENV = "TELEGRAM_BOT_TOKEN"
 BASE_URL_ENV = "TELEGRAM_BASE_URL"
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
-_TOKEN_PATTERN = re.compile(r"^\d+:[A-Za-z0-9_-]{8,}$")
 
 
 @dataclass(frozen=True)
@@ -129,7 +128,7 @@ def check_config(
         "log_level": _log_level(checker, _section(checker, data, "logging")),
         "state": checker.optional(data, "state_dir", str, "state"),
     }
-    token, token_source = _token(checker, data, environ, required=require_token,
+    token, token_source = read_token(checker, data, environ, required=require_token,
                                  validate=require_token if validate_token is None else validate_token)
     config = Config(path=path.resolve(), token=token, token_source=token_source, base_url=base_url, **settings)
     return config, checker
@@ -140,40 +139,6 @@ def _section(checker: Checker, data: Mapping[str, Any], key: str) -> Mapping[str
     if value is None:
         return {}
     return value if checker.mapping(value, key) else {}
-
-
-def _token(checker: Checker, data: Mapping[str, Any], environ: Mapping[str, str], *,
-           required: bool, validate: bool) -> tuple[str, str]:
-    """Return the token (trimmed) and where it came from; record what is wrong with it.
-
-    Never quote the token in a message: it is a secret even when it is malformed.
-    """
-    from_env = environ.get(TOKEN_ENV, "").strip()
-    if from_env:
-        if validate and not _TOKEN_PATTERN.match(from_env):
-            checker.errors.append(f"{TOKEN_ENV} does not look like a bot token (expected "
-                                  f"'<digits>:<secret>' as @BotFather gives it). Fix the environment variable.")
-        return from_env, TOKEN_ENV
-    value = data.get("token")
-    if value is not None and not isinstance(value, str):
-        if validate:
-            checker.error("token", "'token' must be a string; put it in quotes.")
-        return "", ""
-    token = (value or "").strip()
-    if not token:
-        if required:
-            checker.errors.append(f"{checker.filename}: {token_not_set()}")
-        return "", ""
-    if validate and not _TOKEN_PATTERN.match(token):
-        checker.error("token", "'token' does not look like a bot token (expected '<digits>:<secret>' as "
-                               f"@BotFather gives it). Check 'token' or {TOKEN_ENV}.")
-    return token, f"'token' in {checker.filename}"
-
-
-def token_not_set() -> str:
-    """Say that the token is missing and where to put it."""
-    return (f"'token' is not set. Put your bot token from @BotFather in 'token' or in the {TOKEN_ENV} "
-            "environment variable (or try: python bot.py --sandbox).")
 
 
 def _apps(checker: Checker, data: Mapping[str, Any]) -> tuple[str, ...]:
