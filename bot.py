@@ -9,6 +9,7 @@ register one handler (the ScaleTG adapter), then poll until Ctrl-C or SIGTERM.
 With --sandbox, the same runner polls a local Bot API emulator instead and you chat
 with the bot in the terminal: no token, no internet. With --reload, this process watches
 the files and runs the bot as a child process, restarting it whenever the code changes.
+The config is config.yaml beside this file, from whatever folder it is started.
 """
 
 from __future__ import annotations
@@ -16,24 +17,41 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
-from telegram.error import InvalidToken
-
-from scaletg_ptb import ConfigError, Redactor, Registry, build_application, configure_logging, load_config
+from scaletg_ptb import ConfigError, Redactor, build_application, configure_logging, load_config
 from scaletg_ptb.adapter import allowed_updates
-from scaletg_ptb.cli import EXIT_CONFIG_ERROR, EXIT_RUNTIME_ERROR, fail, parse_args, startapp
+from scaletg_ptb.application import TokenRejected
+from scaletg_ptb.cli import (
+    EXIT_CONFIG_ERROR,
+    EXIT_RUNTIME_ERROR,
+    check,
+    fail,
+    load_registry,
+    parse_args,
+    startapp,
+    token_missing,
+)
+from scaletg_ptb.config import check_config
 from scaletg_ptb.inbox import InboxError
 from scaletg_ptb.reload import ReloaderLink
+
+PROJECT = Path(__file__).resolve().parent
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Start the bot; return the exit status."""
-    args = parse_args(argv)
+    args = parse_args(argv, project=PROJECT)
     if args.command and args.command[0] == "inbox":
         return inbox(args)
     if args.command:  # startapp NAME
-        return startapp(args.command[1], args.config, interactive=sys.stdin.isatty())
+        return startapp(args.command[1], args.config)
+    if args.check:
+        return check(args.config, sandbox=args.sandbox)
     if args.reload:
+        if not args.sandbox and (problem := token_missing(args.config)):
+            # A file change cannot set an environment variable: say so now rather than wait.
+            return fail(problem, EXIT_CONFIG_ERROR)
         from scaletg_ptb.reload.main import run_reload
 
         return run_reload(args, script=__file__)
@@ -41,29 +59,29 @@ def main(argv: Sequence[str] | None = None) -> int:
         from scaletg_ptb.sandbox import run_sandbox
 
         return run_sandbox(args)
+    return run(args)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the bot against the Bot API until a stop signal; return the exit status."""
     redactor = Redactor()
     link = ReloaderLink.from_environ()  # set when `--reload` runs this process as its child
     try:
-        config = load_config(args.config)
+        config, checker = check_config(args.config)
         if link is not None:
             config = link.adapt(config)
         redactor.add(config.token)
         configure_logging(args.log_level or config.log_level, redactor)
-        registry = Registry(config.root, config_name=args.config)
-        registry.populate(config.apps, config.modules)
+        registry = load_registry(config, args.config, checker.errors)
         application = build_application(config, registry, handle_signals=True)
         if link is not None:
             link.attach(application)
     except ConfigError as exc:
         return fail(exc, EXIT_CONFIG_ERROR, redactor)
-    if args.check:
-        print(describe_check(args.config, registry))
-        return 0
-
+    application.retry_start = True  # an unreachable API at start is retried, with a log line per streak
     try:
         # Blocks until Ctrl-C / SIGTERM, then finishes the updates in hand and shuts down.
-        # Start-up network errors are retried (bootstrap_retries=-1); the stop signals are
-        # the runner's own, so that a second one can force the stop.
+        # The stop signals are the runner's own, so that a second one can force the stop.
         application.run_polling(
             allowed_updates=allowed_updates(config),
             timeout=int(config.polling.timeout),
@@ -73,9 +91,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
     except InboxError as exc:
         return fail(exc, EXIT_RUNTIME_ERROR, redactor)
-    except InvalidToken:
-        return fail("Telegram rejected the bot token (401 Unauthorized). Check 'token' in "
-                    f"{args.config} or TELEGRAM_BOT_TOKEN.", EXIT_RUNTIME_ERROR, redactor)
+    except TokenRejected:
+        return fail(f"Telegram rejected the bot token (401 Unauthorized). Check {config.token_source}: "
+                    "@BotFather shows the current token (/mybots, API Token).", EXIT_RUNTIME_ERROR, redactor)
     if application.fatal_error is not None:
         return fail("Telegram rejected the bot token while the bot was running (401 Unauthorized): "
                     "it was revoked or changed. Update 'token' and start again.", EXIT_RUNTIME_ERROR, redactor)
@@ -94,13 +112,6 @@ def inbox(args: argparse.Namespace) -> int:
     except InboxError as exc:
         return fail(exc, EXIT_RUNTIME_ERROR)
     return 0
-
-
-def describe_check(config_path: str, registry: Registry) -> str:
-    """Say what --check validated."""
-    apps = ", ".join(app.name for app in registry.apps) or "none"
-    modules = ", ".join(module.name for module in registry.modules) or "none"
-    return f"{config_path} is valid: apps {apps}; modules {modules}. (Nothing was sent to Telegram.)"
 
 
 if __name__ == "__main__":

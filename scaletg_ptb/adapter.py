@@ -123,7 +123,8 @@ def build_application(config: Config, registry: Registry, observers: Sequence[Ob
 
 
 async def _log_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-    log.error("Error while handling update: %s", context.error, exc_info=context.error)
+    update_id = update.update_id if isinstance(update, telegram.Update) else None
+    log.error("Error while handling update id=%s: %s", update_id, context.error, exc_info=context.error)
 
 
 def allowed_updates(config: Config) -> list[str]:

@@ -10,8 +10,11 @@ import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from telegram.error import NetworkError
+from telegram.error import InvalidToken, NetworkError
 from telegram.ext import Application
+
+from .logs import Redactor
+from .poller import MAX_BACKOFF, network_hint
 
 if TYPE_CHECKING:
     from .adapter import Adapter
@@ -19,6 +22,14 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("scaletg_ptb")
 EXIT_FORCED = 1
+
+
+class TokenRejected(Exception):  # noqa: N818 - it names what happened, like PTB's InvalidToken
+    """Raise when Telegram refuses the bot token at start (401 Unauthorized from getMe).
+
+    Deliberately not a TelegramError: PTB's start-up retry loop logs a traceback for
+    InvalidToken, and lets other exceptions through untouched.
+    """
 
 
 class ScaleApplication(Application):  # type: ignore[type-arg]
@@ -36,6 +47,7 @@ class ScaleApplication(Application):  # type: ignore[type-arg]
         self.stop_timeout = stop_timeout
         self.handle_signals = handle_signals
         self.fatal_error: Exception | None = None
+        self.retry_start = False  # retry getMe while the Bot API is unreachable (bot.py's runner)
         self.request_stop: Callable[[], None] = self.stop_running
         self._signals = 0
         self._inbox_open = False
@@ -49,13 +61,32 @@ class ScaleApplication(Application):  # type: ignore[type-arg]
             loop = asyncio.get_running_loop()
             for number in (signal.SIGINT, signal.SIGTERM):
                 loop.add_signal_handler(number, self._on_stop_signal, number)
-        try:
-            await super().initialize()  # calls getMe, so the bot knows its username
-        except NetworkError as exc:
-            # PTB retries (bootstrap_retries=-1) but only logs at DEBUG: say what is going on.
-            log.warning("Cannot reach the Bot API at %s (%s); retrying.", self.bot.base_url, exc)
-            raise
+        await self._meet_the_bot()
         await self.adapter.start(self.bot)
+
+    async def _meet_the_bot(self) -> None:
+        """Initialize PTB's side (it calls getMe), retrying while the Bot API cannot be reached."""
+        failures = 0
+        while True:
+            try:
+                await super().initialize()
+                return
+            except InvalidToken as exc:
+                log.debug("getMe was refused: %s", exc, exc_info=exc)  # the whole story, at DEBUG only
+                raise TokenRejected(str(exc)) from None
+            except NetworkError as exc:
+                failures += 1
+                delay = min(MAX_BACKOFF, 2.0 ** (failures - 1))
+                url = Redactor([self.bot.token])(self.bot.base_url)
+                if not self.retry_start:
+                    log.warning("Cannot reach the Bot API at %s (%s). %s", url, exc, network_hint())
+                    raise
+                # Once per streak, then every tenth try: a down network must not flood the log.
+                emit = log.warning if failures == 1 or failures % 10 == 0 else log.debug
+                streak = f"; {failures} failures in a row" if failures > 1 else ""
+                emit("Cannot reach the Bot API at %s (%s%s); retrying in %.0f s. %s",
+                     url, exc, streak, delay, network_hint())
+                await asyncio.sleep(delay)  # a stop signal ends the process meanwhile
 
     async def shutdown(self) -> None:
         await self.adapter.stop()

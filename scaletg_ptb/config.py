@@ -3,23 +3,20 @@
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-import yaml
-
+from .bottoken import TOKEN_ENV as TOKEN_ENV  # re-exported: it has always been importable from here
+from .bottoken import read_token
 from .errors import ConfigError
-from .yamlcheck import Checker, kind
+from .yamlcheck import Checker, kind, read_yaml
 
 DEFAULT_BASE_URL = "https://api.telegram.org/bot"
-TOKEN_ENV = "TELEGRAM_BOT_TOKEN"
 BASE_URL_ENV = "TELEGRAM_BASE_URL"
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
-_TOKEN_PATTERN = re.compile(r"^\d+:[A-Za-z0-9_-]{8,}$")
 
 
 @dataclass(frozen=True)
@@ -67,6 +64,7 @@ class Config:
 
     path: Path
     token: str
+    token_source: str = ""  # where the token came from, for messages: TELEGRAM_BOT_TOKEN or the file
     base_url: str = DEFAULT_BASE_URL
     apps: tuple[str, ...] = ()
     modules: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
@@ -93,87 +91,79 @@ def load_config(
     environ: Mapping[str, str] | None = None,
     *,
     require_token: bool = True,
+    validate_token: bool | None = None,
 ) -> Config:
-    """Read, validate and return the config at ``path``, applying environment overrides."""
+    """Read, validate and return the config at ``path``, applying environment overrides.
+
+    Every mistake found is reported at once, in one ConfigError. Without ``require_token`` a
+    missing token is fine; ``validate_token`` (default: ``require_token``) checks a set one.
+    """
+    config, checker = check_config(path, environ, require_token=require_token, validate_token=validate_token)
+    checker.raise_errors()
+    return config
+
+
+def check_config(
+    path: str | Path = "config.yaml",
+    environ: Mapping[str, str] | None = None,
+    *,
+    require_token: bool = True,
+    validate_token: bool | None = None,
+) -> tuple[Config, Checker]:
+    """Return the config at ``path`` (defaults in place of bad values) and the checker holding its errors.
+
+    A file that cannot be read or parsed raises ConfigError: there is nothing else to check.
+    """
     path = Path(path)
     environ = os.environ if environ is None else environ
-    data = _read_yaml(path)
-    checker = Checker(path.name)
+    raw, source = read_yaml(path)
+    checker = Checker(path.name, source)
+    if raw is not None and not isinstance(raw, dict):
+        raise ConfigError(f"{path.name}: the top level must be a mapping of keys, got {kind(raw)}.")
+    data: dict[str, Any] = raw or {}
     checker.only_keys(data, "", {"token", "base_url", "apps", "modules", "polling", "delivery",
                                  "processing", "logging", "state_dir", "inbox"})
     base_url = environ.get(BASE_URL_ENV) or checker.optional(data, "base_url", str, DEFAULT_BASE_URL)
-    config = Config(
-        path=path.resolve(),
-        token="",
-        base_url=base_url,
-        apps=_apps(checker, data),
-        modules=_modules(checker, data),
-        polling=_polling(checker, data.get("polling") or {}),
-        processing=_processing(checker, data.get("processing") or {}),
-        delivery=_delivery(checker, data.get("delivery") or {}),
-        log_level=_log_level(checker, data.get("logging") or {}),
-        state=checker.optional(data, "state_dir", str, "state"),
-        inbox=_inbox(checker, data),
-    )
-    token = environ.get(TOKEN_ENV) or _token_from_file(data, path.name)
-    if require_token:
-        _check_token(token, path.name)
-    return replace(config, token=token)
+    settings = {
+        "apps": _apps(checker, data),
+        "modules": _modules(checker, data),
+        "polling": _polling(checker, _section(checker, data, "polling")),
+        "processing": _processing(checker, _section(checker, data, "processing")),
+        "delivery": _delivery(checker, _section(checker, data, "delivery")),
+        "log_level": _log_level(checker, _section(checker, data, "logging")),
+        "state": checker.optional(data, "state_dir", str, "state"),
+        "inbox": _inbox(checker, data),
+    }
+    token, token_source = read_token(checker, data, environ, required=require_token,
+                                 validate=require_token if validate_token is None else validate_token)
+    config = Config(path=path.resolve(), token=token, token_source=token_source, base_url=base_url, **settings)
+    return config, checker
 
 
-def _token_from_file(data: Mapping[str, Any], filename: str) -> str:
-    token = data.get("token")
-    if token is None:
-        return ""
-    if not isinstance(token, str):
-        # Never quote the value: a token is a secret even when it is malformed.
-        raise ConfigError(f"{filename}: 'token' must be a string; put it in quotes.")
-    return token
-
-
-def _read_yaml(path: Path) -> dict[str, Any]:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ConfigError(f"Config file '{path}' does not exist. Create it or pass --config PATH.") from None
-    except OSError as exc:
-        raise ConfigError(f"Config file '{path}' cannot be read: {exc.strerror}.") from None
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or "invalid YAML"
-        raise ConfigError(f"{path.name}: YAML syntax error{where}: {problem}. Fix the syntax.") from None
-    if data is None:
+def _section(checker: Checker, data: Mapping[str, Any], key: str) -> Mapping[str, Any]:
+    value = data.get(key)
+    if value is None:
         return {}
-    if not isinstance(data, dict):
-        raise ConfigError(f"{path.name}: the top level must be a mapping of keys, got {kind(data)}.")
-    return data
-
-
-def _check_token(token: str, filename: str) -> None:
-    if not token:
-        raise ConfigError(
-            f"{filename}: 'token' is not set. Put your bot token from @BotFather in 'token' "
-            f"or in the {TOKEN_ENV} environment variable (or try: python bot.py --sandbox)."
-        )
-    if not _TOKEN_PATTERN.match(token):
-        # Never quote the token itself: it is a secret even when malformed.
-        raise ConfigError(
-            f"{filename}: 'token' does not look like a bot token (expected '<digits>:<secret>' "
-            f"as @BotFather gives it). Check 'token' or {TOKEN_ENV}."
-        )
+    return value if checker.mapping(value, key) else {}
 
 
 def _apps(checker: Checker, data: Mapping[str, Any]) -> tuple[str, ...]:
+    """Return the valid app names; record a line-numbered error for each bad one."""
     apps = checker.optional(data, "apps", list, [])
+    names: list[str] = []
     for index, name in enumerate(apps):
+        where = f"apps[{index}]"
         if not isinstance(name, str):
-            raise ConfigError(
-                f"{checker.filename}: 'apps[{index}]' must be an app name (a string), got {kind(name)}."
-            )
-    return tuple(apps)
+            checker.error(where, f"'{where}' must be an app name (a string), got {kind(name)}.")
+        elif not name.isidentifier():
+            hint = " (one item per line, each '- name')" if " - " in name else ""
+            checker.error(where, f"App name {name!r} is not a valid Python package name{hint}. "
+                                 "Use letters, digits and underscores.")
+        elif name in names:
+            checker.error(where, f"App '{name}' is listed twice in 'apps'. Remove the duplicate.")
+        else:
+            names.append(name)
+    return tuple(names)
 
 
 def _modules(checker: Checker, data: Mapping[str, Any]) -> Mapping[str, Mapping[str, Any]]:
@@ -181,26 +171,24 @@ def _modules(checker: Checker, data: Mapping[str, Any]) -> Mapping[str, Mapping[
     settings: dict[str, Mapping[str, Any]] = {}
     for name, value in modules.items():
         if value is not None and not isinstance(value, dict):
-            raise ConfigError(
-                f"{checker.filename}: 'modules.{name}' must be a mapping of settings "
-                f"(or empty), got {kind(value)}."
-            )
+            checker.error(f"modules.{name}", f"'modules.{name}' must be a mapping of settings "
+                                              f"(or empty), got {kind(value)}.")
+            continue
         settings[str(name)] = MappingProxyType(dict(value or {}))
     return MappingProxyType(settings)
 
 
-def _polling(checker: Checker, data: Any) -> PollingConfig:
-    checker.mapping(data, "polling")
+def _polling(checker: Checker, data: Mapping[str, Any]) -> PollingConfig:
     checker.only_keys(data, "polling.", {"timeout", "allowed_updates", "drop_pending_updates"})
     timeout = checker.optional(data, "timeout", (int, float), 10.0, "polling.")
     if timeout < 0:
-        raise ConfigError(f"{checker.filename}: 'polling.timeout' must be 0 or more seconds, got {timeout!r}.")
+        checker.error("polling.timeout", f"'polling.timeout' must be 0 or more seconds, got {timeout!r}.")
+        timeout = 10.0
     allowed = checker.optional(data, "allowed_updates", (list, str), "all", "polling.")
     if isinstance(allowed, str) and allowed != "all":
-        raise ConfigError(
-            f"{checker.filename}: 'polling.allowed_updates' must be 'all' or a list of update kinds, "
-            f"got {allowed!r}."
-        )
+        checker.error("polling.allowed_updates", "'polling.allowed_updates' must be 'all' or a list of "
+                                                 f"update kinds, got {allowed!r}.")
+        allowed = "all"
     return PollingConfig(
         timeout=float(timeout),
         allowed_updates=None if allowed == "all" else tuple(str(kind) for kind in allowed),
@@ -208,8 +196,7 @@ def _polling(checker: Checker, data: Any) -> PollingConfig:
     )
 
 
-def _processing(checker: Checker, data: Any) -> ProcessingConfig:
-    checker.mapping(data, "processing")
+def _processing(checker: Checker, data: Mapping[str, Any]) -> ProcessingConfig:
     counts = ("concurrency", "workers", "max_pending", "connections", "max_attempts")
     seconds = ("update_timeout", "stop_timeout")
     checker.only_keys(data, "processing.", {*counts, *seconds})
@@ -220,13 +207,13 @@ def _processing(checker: Checker, data: Any) -> ProcessingConfig:
                                  "processing.")
         if value <= 0:
             least = "at least 1" if key in counts else "more than 0 seconds"
-            raise ConfigError(f"{checker.filename}: 'processing.{key}' must be {least}, got {value!r}.")
+            checker.error(f"processing.{key}", f"'processing.{key}' must be {least}, got {value!r}.")
+            value = getattr(defaults, key)
         values[key] = value
     return ProcessingConfig(**values)
 
 
-def _delivery(checker: Checker, data: Any) -> DeliveryConfig:
-    checker.mapping(data, "delivery")
+def _delivery(checker: Checker, data: Mapping[str, Any]) -> DeliveryConfig:
     numbers = ("max_retries", "backoff_base", "backoff_max", "max_retry_after")
     checker.only_keys(data, "delivery.", {*numbers, "rate_limit", "uncertain"})
     defaults = DeliveryConfig()
@@ -236,37 +223,35 @@ def _delivery(checker: Checker, data: Any) -> DeliveryConfig:
                                  getattr(defaults, key), "delivery.")
         if value < 0:
             unit = "" if key == "max_retries" else " seconds"
-            raise ConfigError(f"{checker.filename}: 'delivery.{key}' must be 0 or more{unit}, got {value!r}.")
+            checker.error(f"delivery.{key}", f"'delivery.{key}' must be 0 or more{unit}, got {value!r}.")
+            value = getattr(defaults, key)
         values[key] = value
     rate_limit = data.get("rate_limit", "off")
     # YAML reads a bare `off` as false.
     rate_limit = "off" if rate_limit is False or rate_limit is None else rate_limit
     if rate_limit not in ("off", "telegram"):
-        raise ConfigError(
-            f"{checker.filename}: 'delivery.rate_limit' must be off or telegram, got {kind(rate_limit)}."
-        )
+        checker.error("delivery.rate_limit", f"'delivery.rate_limit' must be off or telegram, got {kind(rate_limit)}.")
+        rate_limit = "off"
     uncertain = data.get("uncertain")
     uncertain = "resend" if uncertain is None else uncertain
     if uncertain not in ("resend", "give_up"):
-        raise ConfigError(
-            f"{checker.filename}: 'delivery.uncertain' must be resend or give_up, got {kind(uncertain)}."
-        )
+        checker.error("delivery.uncertain", f"'delivery.uncertain' must be resend or give_up, got {kind(uncertain)}.")
+        uncertain = "resend"
     return DeliveryConfig(**values, rate_limit=rate_limit, uncertain=uncertain)
 
 
 def _inbox(checker: Checker, data: Mapping[str, Any]) -> str:
     inbox = checker.optional(data, "inbox", str, "sqlite")
     if inbox not in ("sqlite", "memory"):
-        raise ConfigError(f"{checker.filename}: 'inbox' must be sqlite or memory, got {inbox!r}.")
+        checker.error("inbox", f"'inbox' must be sqlite or memory, got {inbox!r}.")
+        return "sqlite"
     return inbox
 
 
-def _log_level(checker: Checker, data: Any) -> str:
-    checker.mapping(data, "logging")
+def _log_level(checker: Checker, data: Mapping[str, Any]) -> str:
     checker.only_keys(data, "logging.", {"level"})
     level = checker.optional(data, "level", str, "INFO", "logging.")
     if level.upper() not in LOG_LEVELS:
-        raise ConfigError(
-            f"{checker.filename}: 'logging.level' is {level!r}; use one of {', '.join(LOG_LEVELS)}."
-        )
+        checker.error("logging.level", f"'logging.level' is {level!r}; use one of {', '.join(LOG_LEVELS)}.")
+        return "INFO"
     return level.upper()

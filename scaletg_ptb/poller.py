@@ -103,9 +103,10 @@ class Poller:
                        "stop the other instance. Retrying in %.0f s.")
             log.error(message, delay) if self._failures == 1 else log.debug(message, delay)
         elif self._failures == 1 or self._failures % 10 == 0:
-            kind = "network error" if isinstance(exc, NetworkError) else "error"
-            log.warning("Polling failed (%s: %s, %d in a row); retrying in %.1f s.", kind, exc,
-                        self._failures, delay)
+            network = isinstance(exc, NetworkError)
+            log.warning("Polling failed (%s: %s, %d in a row); retrying in %.1f s.%s",
+                        "network error" if network else "error", exc, self._failures, delay,
+                        f" {network_hint()}" if network else "")
         await asyncio.sleep(delay)
 
 
@@ -175,3 +176,9 @@ class InboxUpdater(Updater):
         except TelegramError as exc:
             log.warning("Could not confirm the last fetched updates to Telegram (%s); they are stored "
                         "and will be skipped if delivered again.", exc)
+
+
+def network_hint() -> str:
+    """Say what to check when the Bot API cannot be reached."""
+    return ("Check the network connection, the proxy settings (HTTPS_PROXY) and the Bot API URL "
+            "(TELEGRAM_BASE_URL or 'base_url' in the config).")

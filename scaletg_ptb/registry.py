@@ -13,6 +13,7 @@ from pathlib import Path
 from types import MappingProxyType, ModuleType
 from typing import Any
 
+from .core._suggest import closest
 from .errors import ConfigError
 
 _COMMAND_NAME = re.compile(r"^[a-z0-9_]{1,32}$")
@@ -43,8 +44,10 @@ class Registry:
     def __init__(self, root: Path, *, config_name: str = "config.yaml",
                  apps_dir: Path | None = None, modules_dir: Path | None = None) -> None:
         self.config_name = config_name
-        self.apps_dir = Path(apps_dir or Path(root) / "apps").resolve()
-        self.modules_dir = Path(modules_dir or Path(root) / "modules").resolve()
+        apps_dir, modules_dir = Path(apps_dir or Path(root) / "apps"), Path(modules_dir or Path(root) / "modules")
+        # Messages name the folders as the user sees them, even when they are symbolic links.
+        self._apps_label, self._modules_label = apps_dir.name, modules_dir.name
+        self.apps_dir, self.modules_dir = apps_dir.resolve(), modules_dir.resolve()
         self.apps: tuple[App, ...] = ()
         self.modules: tuple[Module, ...] = ()
         self.ready = False
@@ -53,9 +56,15 @@ class Registry:
         """Set up the modules, then import and check the apps; only the first call does work."""
         if self.ready:
             return
-        self.modules = tuple(self._load_module(name, settings) for name, settings in module_settings.items())
-        self._check_app_names(app_names)
-        self.apps = tuple(self._load_app(name) for name in app_names)
+        errors: list[ConfigError] = []
+        modules = [_collect(errors, self._load_module, name, settings) for name, settings in module_settings.items()]
+        names = _collect(errors, self._check_app_names, app_names) or ()
+        apps = [_collect(errors, self._load_app, name) for name in names]
+        self.modules = tuple(module for module in modules if module is not None)
+        self.apps = tuple(app for app in apps if app is not None)
+        if errors:
+            # Every mistake at once: fixing one to discover the next is slow.
+            raise ConfigError.combine(errors)
         self.ready = True
 
     def commands(self) -> dict[str, str]:
@@ -78,7 +87,7 @@ class Registry:
                     owner[command] = app.name
         return clashes
 
-    def _check_app_names(self, names: Sequence[str]) -> None:
+    def _check_app_names(self, names: Sequence[str]) -> Sequence[str]:
         seen: set[str] = set()
         for name in names:
             if not name.isidentifier():
@@ -91,14 +100,22 @@ class Registry:
                     f"App '{name}' is listed twice in 'apps' in {self.config_name}. Remove the duplicate."
                 )
             seen.add(name)
+        return names
+
+    def _missing_app(self, name: str, where: str) -> ConfigError:
+        existing = [path.parent.name for path in self.apps_dir.glob("*/app.py")]
+        guess = closest(name, existing)
+        start = f"App '{name}' is enabled in {self.config_name} but {where} does not exist"
+        create = f"python bot.py startapp {name}"
+        if guess is not None:
+            return ConfigError(f"{start}: did you mean '{guess}'? Otherwise create it ({create}) "
+                               "or remove it from 'apps'.")
+        return ConfigError(f"{start}. Create it ({create}) or remove it from 'apps'.")
 
     def _load_app(self, name: str) -> App:
-        where = f"{self.apps_dir.name}/{name}/app.py"
+        where = f"{self._apps_label}/{name}/app.py"
         if not (self.apps_dir / name / "app.py").is_file():
-            raise ConfigError(
-                f"App '{name}' is enabled in {self.config_name} but {where} does not exist. "
-                f"Create it or remove it from 'apps'."
-            )
+            raise self._missing_app(name, where)
         package = _import(self.apps_dir, f"{name}.app", f"App '{name}'", "apps", self.config_name)
         process = getattr(package, "process", None)
         if process is None:
@@ -115,7 +132,7 @@ class Registry:
         if not name.isidentifier() or not (self.modules_dir / name).is_dir():
             raise ConfigError(
                 f"Module '{name}' is configured under 'modules' in {self.config_name} but "
-                f"{self.modules_dir.name}/{name}/ does not exist. Create it or remove it from 'modules'."
+                f"{self._modules_label}/{name}/ does not exist. Create it or remove it from 'modules'."
             )
         package = _import(self.modules_dir, name, f"Module '{name}'", "modules", self.config_name)
         setup = getattr(package, "setup", None)
@@ -129,6 +146,15 @@ class Registry:
         return Module(name=name, package=package, allows=getattr(package, "allows", None))
 
 
+def _collect(errors: list[ConfigError], load: Callable[..., Any], *args: Any) -> Any:
+    """Return ``load(*args)``, or None after adding its ConfigError to ``errors``."""
+    try:
+        return load(*args)
+    except ConfigError as exc:
+        errors.append(exc)
+        return None
+
+
 def _import(base: Path, dotted: str, who: str, section: str, config_name: str) -> ModuleType:
     """Import ``<base>.<dotted>`` with base's parent on sys.path, reporting the code's own error."""
     parent = str(base.parent)
@@ -138,8 +164,10 @@ def _import(base: Path, dotted: str, who: str, section: str, config_name: str) -
         _search_first(base)
         return importlib.import_module(f"{base.name}.{dotted}")
     except Exception as exc:  # noqa: BLE001 - any import-time error is the app's own; show it
+        # A SyntaxError's str() ends with its own "(file, line N)": say the location once.
+        detail = exc.msg if isinstance(exc, SyntaxError) else exc
         raise ConfigError(
-            f"{who} failed to import: {type(exc).__name__}: {exc}{_location(exc, base)}. "
+            f"{who} failed to import: {type(exc).__name__}: {detail}{_location(exc, base)}. "
             f"Fix it or remove it from '{section}' in {config_name}."
         ) from exc
 

@@ -1,6 +1,7 @@
 """bot.py as a real process: config errors, a conversation over HTTP, clean stops, no leaked token."""
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -11,6 +12,7 @@ import pytest
 from scaletg_ptb.emulator import Emulator
 
 ROOT = Path(__file__).parent.parent
+FIXTURES = ROOT / "tests"
 TOKEN = "987654:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"
 SECRET = TOKEN.split(":")[1]
 
@@ -32,11 +34,29 @@ def write_config(tmp_path: Path, text: str) -> str:
     return str(path)
 
 
+def make_project(folder: Path, config: str, apps: tuple[str, ...] = ("greeter",)) -> Path:
+    """Write a project of its own: bot.py, the framework, fixture apps and modules, and ``config``."""
+    shutil.copy(ROOT / "bot.py", folder / "bot.py")
+    (folder / "scaletg_ptb").symlink_to(ROOT / "scaletg_ptb")
+    (folder / "modules").symlink_to(FIXTURES / "fixture_modules")
+    (folder / "apps").mkdir()
+    for name in apps:
+        (folder / "apps" / name).symlink_to(FIXTURES / "fixture_apps" / name)
+    (folder / "config.yaml").write_text(config)
+    return folder
+
+
+def run_in(cwd: Path, *args: str, stdin: str = "", **env: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, *args], cwd=cwd, env=bot_env(**env), input=stdin,
+                          capture_output=True, text=True, timeout=60)
+
+
 @pytest.mark.parametrize("config, message", [
-    ("apps: [echo]", "error: config.yaml: 'token' is not set."),
+    ("apps: []", "error: config.yaml: 'token' is not set."),
     ("apps: [echo\n", "error: config.yaml: YAML syntax error at line 2, column 1:"),
-    ("apps: [echo]\nverbose: true", "error: config.yaml: unknown key 'verbose'."),
-    ("polling: {timeout: soon}", "error: config.yaml: 'polling.timeout' must be a number, got string 'soon'."),
+    ("apps: []\nverbose: true", "error: config.yaml, line 2: unknown key 'verbose'."),
+    ("polling: {timeout: soon}",
+     "error: config.yaml, line 1: 'polling.timeout' must be a number, got string 'soon'."),
 ])
 def test_config_errors_are_one_line_with_exit_status_2(tmp_path, config, message):
     env = {} if "token" in message else {"TELEGRAM_BOT_TOKEN": TOKEN}
@@ -50,15 +70,111 @@ def test_an_unknown_app_is_a_config_error(tmp_path):
     result = run_bot("--config", write_config(tmp_path, "apps: [ecko]"), TELEGRAM_BOT_TOKEN=TOKEN)
     assert result.returncode == 2
     assert result.stderr == (f"error: App 'ecko' is enabled in {tmp_path / 'config.yaml'} but apps/ecko/app.py "
-                             "does not exist. Create it or remove it from 'apps'.\n")
+                             "does not exist. Create it (python bot.py startapp ecko) or remove it from 'apps'.\n")
 
 
-def test_a_rejected_token_exits_non_zero_without_showing_it(tmp_path):
+def test_check_without_a_token_says_where_to_set_it_and_exits_0(tmp_path):
+    project = make_project(tmp_path, "apps: [greeter]\nmodules: {picky: {}}\n")
+    result = run_in(project, "bot.py", "--check", TELEGRAM_BASE_URL="http://127.0.0.1:9/nothing-listens-here")
+    assert (result.returncode, result.stderr) == (0, "")
+    assert result.stdout == (
+        "config.yaml is valid: apps greeter; modules picky. (Nothing was sent to Telegram.)\n"
+        "The bot token is still to be set: put it in TELEGRAM_BOT_TOKEN or in 'token' in config.yaml "
+        "before you run python bot.py (python bot.py --sandbox needs none).\n")
+
+
+def test_check_reports_every_mistake_each_on_its_own_line(tmp_path):
+    project = make_project(tmp_path, (
+        "apps:\n"
+        "  - greeterr\n"
+        "  - help - echo\n"
+        "polling: {timout: 3}\n"
+        "processing:\n"
+        "  workers: many\n"
+        "modules:\n"
+        "  picky: {volume: 3}\n"
+        "  nope: {}\n"))
+    result = run_in(project, "bot.py", "--check")
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr.splitlines() == [
+        "error: config.yaml, line 3: App name 'help - echo' is not a valid Python package name (one item per "
+        "line, each '- name'). Use letters, digits and underscores.",
+        "error: config.yaml, line 4: unknown key 'polling.timout'. Remove it or use one of: allowed_updates, "
+        "drop_pending_updates, timeout.",
+        "error: config.yaml, line 6: 'processing.workers' must be an integer, got string 'many'.",
+        "error: config.yaml: 'modules.picky' is invalid: unknown setting 'volume'; use 'level'. Fix it in config.yaml.",
+        "error: Module 'nope' is configured under 'modules' in config.yaml but modules/nope/ does not exist. "
+        "Create it or remove it from 'modules'.",
+        "error: App 'greeterr' is enabled in config.yaml but apps/greeterr/app.py does not exist: did you mean "
+        "'greeter'? Otherwise create it (python bot.py startapp greeterr) or remove it from 'apps'.",
+    ]
+
+
+def test_check_blames_a_malformed_token_on_its_variable_and_trims_spaces(tmp_path):
+    project = make_project(tmp_path, "apps: [greeter]\n")
+    malformed = run_in(project, "bot.py", "--check", TELEGRAM_BOT_TOKEN="abc")
+    assert (malformed.returncode, malformed.stderr) == (2, (
+        "error: TELEGRAM_BOT_TOKEN does not look like a bot token (expected '<digits>:<secret>' as @BotFather "
+        "gives it). Fix the environment variable.\n"))
+    spaced = run_in(project, "bot.py", "--check", TELEGRAM_BOT_TOKEN=f"  {TOKEN}\n")
+    assert (spaced.returncode, spaced.stderr) == (0, "")
+    assert spaced.stdout == "config.yaml is valid: apps greeter; modules none. (Nothing was sent to Telegram.)\n"
+
+
+def test_check_with_sandbox_validates_for_the_sandbox_and_exits(tmp_path):
+    project = make_project(tmp_path, "apps: [greeter]\n")
+    result = run_in(project, "bot.py", "--check", "--sandbox", TELEGRAM_BOT_TOKEN="abc")
+    assert (result.returncode, result.stderr) == (0, "")
+    assert result.stdout == ("config.yaml is valid for the sandbox: apps greeter; modules none. "
+                             "(Nothing was sent to Telegram.)\n")
+
+
+def test_the_config_beside_bot_py_is_found_from_any_folder(tmp_path):
+    project = make_project(tmp_path, "apps: [greeterr]\n")
+    result = run_in(project / "apps", "../bot.py", "--check")
+    assert result.returncode == 2
+    assert result.stderr == (
+        "error: App 'greeterr' is enabled in ../config.yaml but apps/greeterr/app.py does not exist: did you "
+        "mean 'greeter'? Otherwise create it (python bot.py startapp greeterr) or remove it from 'apps'.\n")
+    (project / "other.yaml").write_text("apps: []\n")
+    explicit = run_in(project / "apps", "../bot.py", "--check", "--config", "../other.yaml", TELEGRAM_BOT_TOKEN=TOKEN)
+    assert (explicit.returncode, explicit.stdout) == (
+        0, "../other.yaml is valid: apps none; modules none. (Nothing was sent to Telegram.)\n")
+
+
+def test_reload_without_a_token_fails_at_once(tmp_path):
+    project = make_project(tmp_path, "apps: [greeter]\n")
+    result = run_in(project, "bot.py", "--reload")
+    assert result.returncode == 2
+    assert result.stderr == (
+        "error: config.yaml: 'token' is not set. Put your bot token from @BotFather in 'token' or in the "
+        "TELEGRAM_BOT_TOKEN environment variable (or try: python bot.py --sandbox).\n")
+
+
+def test_a_rejected_token_is_one_line_without_a_traceback_and_exit_1(tmp_path):
+    project = make_project(tmp_path, "apps: [greeter]\n")
     with Emulator(token=TOKEN) as emu:
         emu.revoke_token()
-        result = run_bot("--log-level", "DEBUG", TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_BASE_URL=emu.base_url)
+        result = run_in(project, "bot.py", TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_BASE_URL=emu.base_url)
+    assert (result.returncode, result.stdout) == (1, "")
+    assert result.stderr == ("error: Telegram rejected the bot token (401 Unauthorized). Check TELEGRAM_BOT_TOKEN: "
+                             "@BotFather shows the current token (/mybots, API Token).\n")
+
+
+def test_a_rejected_token_shows_the_whole_story_at_debug_without_the_token(tmp_path):
+    project = make_project(tmp_path, "apps: [greeter]\n")
+    with Emulator(token=TOKEN) as emu:
+        emu.revoke_token()
+        result = run_in(project, "bot.py", "--log-level", "DEBUG", TELEGRAM_BOT_TOKEN=TOKEN,
+                        TELEGRAM_BASE_URL=emu.base_url)
     assert result.returncode == 1
-    assert "error: Telegram rejected the bot token (401 Unauthorized)." in result.stderr
+    assert "DEBUG   scaletg_ptb: getMe was refused: The token `987654:***` was rejected by the server." in result.stderr
+    assert "Traceback" in result.stderr
+    assert "Network Retry Loop" not in result.stderr.replace("Network Retry Loop (Bootstrap Initialize "
+                                                             "Application): Starting", "")
+    assert result.stderr.endswith("error: Telegram rejected the bot token (401 Unauthorized). Check "
+                                  "TELEGRAM_BOT_TOKEN: @BotFather shows the current token (/mybots, API Token).\n")
     assert SECRET not in result.stdout + result.stderr
 
 
@@ -103,3 +219,15 @@ def test_check_reports_a_broken_app(tmp_path):
     assert result.returncode == 2
     assert result.stderr.startswith("error: App 'broken' failed to import: ModuleNotFoundError: "
                                     "No module named 'nothing_like_this' (apps/broken/app.py, line 1).")
+
+
+def test_help_explains_every_option_and_mode(tmp_path):
+    result = run_in(make_project(tmp_path, "apps: []\n"), "bot.py", "--help")
+    assert result.returncode == 0
+    lines = result.stdout.splitlines()
+    for option in ("startapp NAME", "--config PATH", "--log-level LEVEL", "--sandbox", "--reload", "--check"):
+        [line] = [line for line in lines if line.startswith(f"  {option} ")]
+        assert len(line.split(maxsplit=len(option.split()))[-1]) > 20, f"{option} has no help text"
+    for mode in ("--check --sandbox", "--sandbox --reload", "startapp NAME", "--reload "):
+        assert any(line.startswith(f"  python bot.py {mode}") for line in lines), mode
+    assert "The config is config.yaml beside bot.py, whatever the current folder" in result.stdout

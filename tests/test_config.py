@@ -68,11 +68,12 @@ def test_missing_token(tmp_path):
 def test_malformed_token_is_reported_without_quoting_it(tmp_path):
     message = error_of(tmp_path, 'token: "not-a-token-secret"')
     assert "not-a-token-secret" not in message
-    assert message.startswith("config.yaml: 'token' does not look like a bot token")
+    assert message == ("config.yaml, line 1: 'token' does not look like a bot token (expected '<digits>:<secret>' "
+                       "as @BotFather gives it). Check 'token' or TELEGRAM_BOT_TOKEN.")
 
 
 def test_numeric_token_is_not_quoted_either(tmp_path):
-    assert error_of(tmp_path, "token: 123456789") == "config.yaml: 'token' must be a string; put it in quotes."
+    assert error_of(tmp_path, "token: 123456789") == "config.yaml, line 1: 'token' must be a string; put it in quotes."
 
 
 def test_yaml_syntax_error_names_line_and_column(tmp_path):
@@ -84,34 +85,35 @@ def test_yaml_syntax_error_names_line_and_column(tmp_path):
 
 def test_unknown_top_level_key(tmp_path):
     assert error_of(tmp_path, f'token: "{TOKEN}"\napp: [echo]') == (
-        "config.yaml: unknown key 'app'. Remove it or use one of: apps, base_url, delivery, inbox, logging, "
+        "config.yaml, line 2: unknown key 'app'. Remove it or use one of: apps, base_url, delivery, inbox, logging, "
         "modules, polling, processing, state_dir, token."
     )
 
 
 def test_unknown_nested_key(tmp_path):
-    assert error_of(tmp_path, "polling: {timout: 3}") == (
-        "config.yaml: unknown key 'polling.timout'. Remove it or use one of: allowed_updates, "
+    assert error_of(tmp_path, "polling: {timout: 3}", {"TELEGRAM_BOT_TOKEN": TOKEN}) == (
+        "config.yaml, line 1: unknown key 'polling.timout'. Remove it or use one of: allowed_updates, "
         "drop_pending_updates, timeout."
     )
 
 
 @pytest.mark.parametrize("text, message", [
-    ("apps: echo", "config.yaml: 'apps' must be a list, got string 'echo'."),
-    ("apps: [echo, 3]", "config.yaml: 'apps[1]' must be an app name (a string), got integer 3."),
-    ("polling: {timeout: ten}", "config.yaml: 'polling.timeout' must be a number, got string 'ten'."),
-    ("polling: {timeout: yes}", "config.yaml: 'polling.timeout' must be a number, got boolean True."),
-    ("polling: {timeout: -1}", "config.yaml: 'polling.timeout' must be 0 or more seconds, got -1."),
+    ("apps: echo", "config.yaml, line 1: 'apps' must be a list, got string 'echo'."),
+    ("apps: [echo, 3]", "config.yaml, line 1: 'apps[1]' must be an app name (a string), got integer 3."),
+    ("polling: {timeout: ten}", "config.yaml, line 1: 'polling.timeout' must be a number, got string 'ten'."),
+    ("polling: {timeout: yes}", "config.yaml, line 1: 'polling.timeout' must be a number, got boolean True."),
+    ("polling: {timeout: -1}", "config.yaml, line 1: 'polling.timeout' must be 0 or more seconds, got -1."),
     ("polling: {allowed_updates: some}",
-     "config.yaml: 'polling.allowed_updates' must be 'all' or a list of update kinds, got 'some'."),
-    ("polling: [1]", "config.yaml: 'polling' must be a mapping of settings, got list [1]."),
-    ("processing: {workers: 0}", "config.yaml: 'processing.workers' must be at least 1, got 0."),
-    ("processing: {stop_timeout: 0}", "config.yaml: 'processing.stop_timeout' must be more than 0 seconds, got 0."),
-    ("processing: {workers: 2.5}", "config.yaml: 'processing.workers' must be an integer, got number 2.5."),
+     "config.yaml, line 1: 'polling.allowed_updates' must be 'all' or a list of update kinds, got 'some'."),
+    ("polling: [1]", "config.yaml, line 1: 'polling' must be a mapping of settings, got list [1]."),
+    ("processing: {workers: 0}", "config.yaml, line 1: 'processing.workers' must be at least 1, got 0."),
+    ("processing: {stop_timeout: 0}",
+     "config.yaml, line 1: 'processing.stop_timeout' must be more than 0 seconds, got 0."),
+    ("processing: {workers: 2.5}", "config.yaml, line 1: 'processing.workers' must be an integer, got number 2.5."),
     ("logging: {level: LOUD}",
-     "config.yaml: 'logging.level' is 'LOUD'; use one of DEBUG, INFO, WARNING, ERROR, CRITICAL."),
+     "config.yaml, line 1: 'logging.level' is 'LOUD'; use one of DEBUG, INFO, WARNING, ERROR, CRITICAL."),
     ("modules: {access_control: [1]}",
-     "config.yaml: 'modules.access_control' must be a mapping of settings (or empty), got list [1]."),
+     "config.yaml, line 1: 'modules.access_control' must be a mapping of settings (or empty), got list [1]."),
     ("- a\n- b", "config.yaml: the top level must be a mapping of keys, got list ['a', 'b']."),
 ])
 def test_wrong_types_name_the_key_and_the_value(tmp_path, text, message):
@@ -127,3 +129,36 @@ def test_missing_file(tmp_path):
 
 def test_loading_does_not_need_a_token_when_not_required(tmp_path):
     assert load_config(write(tmp_path, "apps: [echo]"), {}, require_token=False).token == ""
+
+
+def test_a_list_item_with_one_space_too_many_is_cited_by_line(tmp_path):
+    assert error_of(tmp_path, "token: ''\napps:\n  - start\n  - help - echo\n", {"TELEGRAM_BOT_TOKEN": TOKEN}) == (
+        "config.yaml, line 4: App name 'help - echo' is not a valid Python package name (one item per line, "
+        "each '- name'). Use letters, digits and underscores."
+    )
+
+
+def test_every_mistake_is_reported_with_its_line(tmp_path):
+    with pytest.raises(ConfigError) as caught:
+        load_config(write(tmp_path, "apps: [echo, echo]\npolling:\n  timeout: -1\nlogging: {level: LOUD}\n"), {})
+    assert caught.value.messages == (
+        "config.yaml, line 1: App 'echo' is listed twice in 'apps'. Remove the duplicate.",
+        "config.yaml, line 3: 'polling.timeout' must be 0 or more seconds, got -1.",
+        "config.yaml, line 4: 'logging.level' is 'LOUD'; use one of DEBUG, INFO, WARNING, ERROR, CRITICAL.",
+        "config.yaml: 'token' is not set. Put your bot token from @BotFather in 'token' or in the "
+        "TELEGRAM_BOT_TOKEN environment variable (or try: python bot.py --sandbox).",
+    )
+
+
+def test_a_malformed_token_from_the_environment_is_blamed_on_the_variable(tmp_path):
+    assert error_of(tmp_path, "apps: []", {"TELEGRAM_BOT_TOKEN": "abc"}) == (
+        "TELEGRAM_BOT_TOKEN does not look like a bot token (expected '<digits>:<secret>' as @BotFather gives it). "
+        "Fix the environment variable."
+    )
+
+
+def test_a_token_with_surrounding_spaces_is_trimmed(tmp_path):
+    from_file = load_config(write(tmp_path, f'token: "  {TOKEN} "'), {})
+    assert (from_file.token, from_file.token_source) == (TOKEN, "'token' in config.yaml")
+    from_env = load_config(write(tmp_path, "apps: []"), {"TELEGRAM_BOT_TOKEN": f" {TOKEN}\n"})
+    assert (from_env.token, from_env.token_source) == (TOKEN, "TELEGRAM_BOT_TOKEN")

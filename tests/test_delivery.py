@@ -464,19 +464,21 @@ def test_delivery_config_defaults_and_values(tmp_path):
 
 @pytest.mark.parametrize("text, message", [
     ("delivery: {retries: 3}",
-     ("config.yaml: unknown key 'delivery.retries'. Remove it or use one of: backoff_base, backoff_max, "
+     ("config.yaml, line 1: unknown key 'delivery.retries'. Remove it or use one of: backoff_base, backoff_max, "
       "max_retries, max_retry_after, rate_limit, uncertain.")),
-    ("delivery: {max_retries: -1}", "config.yaml: 'delivery.max_retries' must be 0 or more, got -1."),
-    ("delivery: {max_retries: 2.5}", "config.yaml: 'delivery.max_retries' must be an integer, got number 2.5."),
-    ("delivery: {backoff_base: -0.5}", "config.yaml: 'delivery.backoff_base' must be 0 or more seconds, got -0.5."),
+    ("delivery: {max_retries: -1}", "config.yaml, line 1: 'delivery.max_retries' must be 0 or more, got -1."),
+    ("delivery: {max_retries: 2.5}", "config.yaml, line 1: 'delivery.max_retries' must be an integer, got number 2.5."),
+    ("delivery: {backoff_base: -0.5}",
+     "config.yaml, line 1: 'delivery.backoff_base' must be 0 or more seconds, got -0.5."),
     ("delivery: {rate_limit: fast}",
-     "config.yaml: 'delivery.rate_limit' must be off or telegram, got string 'fast'."),
-    ("delivery: {rate_limit: on}", "config.yaml: 'delivery.rate_limit' must be off or telegram, got boolean True."),
+     "config.yaml, line 1: 'delivery.rate_limit' must be off or telegram, got string 'fast'."),
+    ("delivery: {rate_limit: on}",
+     "config.yaml, line 1: 'delivery.rate_limit' must be off or telegram, got boolean True."),
     ("delivery: {uncertain: retry}",
-     "config.yaml: 'delivery.uncertain' must be resend or give_up, got string 'retry'."),
+     "config.yaml, line 1: 'delivery.uncertain' must be resend or give_up, got string 'retry'."),
     ("delivery: {uncertain: true}",
-     "config.yaml: 'delivery.uncertain' must be resend or give_up, got boolean True."),
-    ("delivery: 5", "config.yaml: 'delivery' must be a mapping of settings, got integer 5."),
+     "config.yaml, line 1: 'delivery.uncertain' must be resend or give_up, got boolean True."),
+    ("delivery: 5", "config.yaml, line 1: 'delivery' must be a mapping of settings, got integer 5."),
 ])
 def test_delivery_config_errors_are_one_line(tmp_path, text, message):
     with pytest.raises(ConfigError) as caught:

@@ -101,7 +101,7 @@ def test_an_app_that_raises_is_logged_with_name_and_update_id_and_counts_as_none
 def test_a_wrong_return_type_names_the_app_and_lists_what_is_accepted(caplog):
     harness = Harness(app("counter", lambda u: 5), app("echo", lambda u: "fallback"))
     assert harness.run().app == "echo"
-    assert ("App 'counter' returned int for update 7; process() must return None (not mine), "
+    assert ("App 'counter' returned int for update id=7; process() must return None (not mine), "
             '"" (handled, nothing to send), a str (sent as a text message) or a scaletg_ptb.Reply.'
             ) in caplog.messages
 

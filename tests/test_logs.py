@@ -1,5 +1,7 @@
 import io
 import logging
+import re
+from pathlib import Path
 
 import pytest
 
@@ -73,3 +75,14 @@ def test_colour_needs_a_terminal_and_no_NO_COLOR(monkeypatch):
     assert wants_colour(io.StringIO()) is False
     monkeypatch.setenv("NO_COLOR", "1")
     assert wants_colour(Terminal()) is False
+
+
+def test_messages_name_an_update_the_same_way_everywhere():
+    # "update id=N" everywhere, so that one grep finds every line about an update.
+    package = Path(__file__).parent.parent / "scaletg_ptb"
+    loose = re.compile(r"""[Uu]pdate (%s|%d|\{[a-z_.]*id\})|for update [^i]""")
+    offenders = [f"{path.relative_to(package)}:{number}: {line.strip()}"
+                 for path in sorted(package.rglob("*.py"))
+                 for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+                 if loose.search(line)]
+    assert offenders == []

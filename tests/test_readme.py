@@ -22,6 +22,19 @@ COVERED = {
     "python bot.py --sandbox": "tests/sandbox/",
     "printf '/start\\n:press 1\\nhello\\n' | python bot.py --sandbox": "test_the_piped_sandbox_example_works below",
     "python -m bench": "tests/test_readme.py::test_the_benchmark_command_documents_itself",
+    "python -m scaletg_ptb.emulator":
+        "tests/emulator/test_main.py::test_standalone_server_serves_and_stops_cleanly; "
+        "tests/emulator/test_drive_over_http.py::test_every_option_of_the_standalone_emulator_has_help",
+    "TELEGRAM_BASE_URL=http://127.0.0.1:8081/bot TELEGRAM_BOT_TOKEN=123456:TEST-TOKEN python bot.py":
+        "tests/emulator/test_drive_over_http.py::test_a_user_message_over_http_gets_the_real_bots_reply",
+    "curl -s -d user=Alice -d text=/start http://127.0.0.1:8081/_emulator/messages":
+        "tests/emulator/test_control.py::test_a_message_sent_as_a_new_user_reaches_the_bot_and_the_chat",
+    "curl -s 'http://127.0.0.1:8081/_emulator/chats/100000001/messages?after=1&wait=5'":
+        "tests/emulator/test_control.py::test_a_chat_read_can_wait_for_the_bots_answer",
+    "curl -s -d user=Alice -d 'button=Show commands' http://127.0.0.1:8081/_emulator/press":
+        "tests/emulator/test_control.py::test_a_group_and_a_press_of_the_latest_keyboard",
+    "curl -s http://127.0.0.1:8081/_emulator/users":
+        "tests/emulator/test_control.py::test_a_message_sent_as_a_new_user_reaches_the_bot_and_the_chat",
 }
 
 

@@ -41,7 +41,26 @@ def test_populate_runs_once():
 def test_unknown_app_names_the_missing_file_and_the_fix():
     assert error_of("ecko") == (
         "App 'ecko' is enabled in config.yaml but fixture_apps/ecko/app.py does not exist. "
-        "Create it or remove it from 'apps'."
+        "Create it (python bot.py startapp ecko) or remove it from 'apps'."
+    )
+
+
+def test_a_misspelt_app_gets_a_suggestion_and_the_startapp_hint():
+    assert error_of("greeterr") == (
+        "App 'greeterr' is enabled in config.yaml but fixture_apps/greeterr/app.py does not exist: "
+        "did you mean 'greeter'? Otherwise create it (python bot.py startapp greeterr) or remove it from 'apps'."
+    )
+
+
+def test_every_broken_app_and_module_is_reported_at_once():
+    with pytest.raises(ConfigError) as caught:
+        load("ecko", "greeter", "no_process", modules={"nope": {}})
+    assert caught.value.messages == (
+        "Module 'nope' is configured under 'modules' in config.yaml but fixture_modules/nope/ does not exist. "
+        "Create it or remove it from 'modules'.",
+        "App 'ecko' is enabled in config.yaml but fixture_apps/ecko/app.py does not exist. "
+        "Create it (python bot.py startapp ecko) or remove it from 'apps'.",
+        "App 'no_process' (fixture_apps/no_process/app.py) does not define process(update). Add it.",
     )
 
 
@@ -54,10 +73,11 @@ def test_an_apps_own_import_error_is_shown_not_masked_as_not_found():
     )
 
 
-def test_syntax_error_points_at_the_line():
-    message = error_of("syntax_error")
-    assert message.startswith("App 'syntax_error' failed to import: SyntaxError: ")
-    assert "(fixture_apps/syntax_error/app.py, line 1)" in message
+def test_syntax_error_points_at_the_line_once():
+    assert error_of("syntax_error") == (
+        "App 'syntax_error' failed to import: SyntaxError: expected ':' "
+        "(fixture_apps/syntax_error/app.py, line 1). Fix it or remove it from 'apps' in config.yaml."
+    )
 
 
 def test_app_without_process():

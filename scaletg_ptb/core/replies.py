@@ -101,12 +101,12 @@ def to_reply(value: object, *, app: str, update: Update) -> Reply | None:
         chat = update.effective_chat
         if chat is None:
             raise InvalidReplyError(
-                f"App {app!r} returned a str for update {update.id} ({update.type}), which has "
+                f"App {app!r} returned a str for update id={update.id} ({update.type}), which has "
                 f"no chat to send it to; return a scaletg_ptb.Reply instead."
             )
         return Reply("sendMessage", chat_id=chat.id, text=value)
     raise InvalidReplyError(
-        f"App {app!r} returned {type(value).__name__} for update {update.id}; process() must "
+        f"App {app!r} returned {type(value).__name__} for update id={update.id}; process() must "
         f'return None (not mine), "" (handled, nothing to send), a str (sent as a text message) '
         f"or a scaletg_ptb.Reply."
     )

@@ -1,4 +1,4 @@
-"""Serve the emulator standalone: ``python -m scaletg_ptb.emulator [--host H] [--port P] [--token T]``."""
+"""Serve the Bot API emulator standalone until Ctrl-C: ``python -m scaletg_ptb.emulator``."""
 
 from __future__ import annotations
 
@@ -8,16 +8,31 @@ import sys
 import threading
 from types import FrameType
 
+from .control import PREFIX
 from .server import Emulator
+
+DEFAULT_PORT = 8081
+DEFAULT_TOKEN = "123456:TEST-TOKEN"
+DESCRIPTION = """Serve a fake Telegram Bot API on your machine, offline. Point a bot at it with
+TELEGRAM_BASE_URL=http://HOST:PORT/bot and TELEGRAM_BOT_TOKEN=TOKEN; play its users over HTTP
+under /_emulator/ (send a message, press a button, read a chat: see the README)."""
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    """Parse the emulator's command line."""
+    parser = argparse.ArgumentParser(prog="python -m scaletg_ptb.emulator", description=DESCRIPTION)
+    parser.add_argument("--host", default="127.0.0.1",
+                        help="the address to listen on (default: 127.0.0.1, this machine only)")
+    parser.add_argument("--port", type=int, default=DEFAULT_PORT,
+                        help=f"the TCP port (default: {DEFAULT_PORT}; 0 picks a free one)")
+    parser.add_argument("--token", default=DEFAULT_TOKEN,
+                        help=f"the only bot token it accepts, shaped '<bot id>:<secret>' (default: {DEFAULT_TOKEN})")
+    return parser.parse_args(argv)
 
 
 def main(argv: list[str] | None = None) -> int:
     """Serve until Ctrl-C or SIGTERM; return the exit status."""
-    parser = argparse.ArgumentParser(prog="python -m scaletg_ptb.emulator", description=__doc__)
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8081)
-    parser.add_argument("--token", default="123456:TEST-TOKEN")
-    args = parser.parse_args(argv)
+    args = parse_args(argv)
     try:
         emulator = Emulator(token=args.token, host=args.host, port=args.port).start()
     except (ValueError, OSError) as err:
@@ -32,6 +47,7 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, on_signal)
     print(f"Bot API emulator serving at {emulator.base_url}", flush=True)
     print(f"token: {emulator.token}", flush=True)
+    print(f"users' side: http://{emulator.host}:{emulator.port}{PREFIX} (Ctrl-C stops)", flush=True)
     # wait() with a timeout so the main thread gets to run the signal handler promptly
     while not done.wait(0.5):
         pass

@@ -9,6 +9,7 @@ from types import TracebackType
 from typing import Any
 
 from .calls import Call, CallLog, Event, EventBus
+from .control import PREFIX, Control
 from .faults import Fault, FaultTable
 from .http import HttpServer
 from .media import FileStore
@@ -55,6 +56,7 @@ class Emulator:
         self._router = Router(
             token, BotApi(self._world, self._updates, files, self._events), self._faults, self._log
         )
+        self._control = Control(self._world, self._users)  # the user side, for other processes
         self._thread: threading.Thread | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
 
@@ -80,7 +82,8 @@ class Emulator:
     def _serve(self, started: threading.Event, failure: list[BaseException]) -> None:
         loop = self._loop = asyncio.new_event_loop()
         asyncio.set_event_loop(loop)
-        server = HttpServer(self._router)
+        server = HttpServer(lambda request: (self._control if request.path.startswith(PREFIX)
+                                             else self._router)(request))
         try:
             try:
                 self.port = loop.run_until_complete(server.start(self.host, self.port))

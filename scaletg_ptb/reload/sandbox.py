@@ -21,6 +21,7 @@ from ..errors import ConfigError
 from ..logs import Redactor, configure_logging
 from ..sandbox import run_sandbox
 from ..sandbox.console import Console
+from ..sandbox.logfilter import shows_line
 from ..sandbox.main import QUIET_LEVEL, Lineup
 from ..sandbox.render import Renderer, Style, use_colour
 from ..sandbox.runner import EmulatorBot, Outcomes
@@ -125,7 +126,7 @@ def run_sandbox_reload(args: argparse.Namespace, script: str) -> int:
         notices = Renderer("", Style(use_colour(console.out)))  # only its notice() is used
         configure_logging(QUIET_LEVEL, redactor, console.log_stream())  # the emulator's own warnings
         runner = ChildRunner(args, script, say=lambda text: console.show(notices.notice(text)),
-                             relay=lambda line: console.show_log(redactor(line) + "\n"))
+                             relay=lambda line: console.show_log(redactor(line) + "\n") if shows_line(line) else None)
         redactor.add(runner.emulator.token)
         try:
             return runner.start(), runner.lineup()

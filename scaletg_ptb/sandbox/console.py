@@ -22,6 +22,8 @@ class Console:
         self._prompt: str | None = None  # shown while the user types a line
         self.left_prompt = False  # whether Ctrl-C or Ctrl-D just ended a prompt (its line is closed)
         self._readline = _load_readline() if interactive else None
+        # Redraw the half-typed line around chat lines only on a terminal: a file gets no control codes.
+        self._redraw = interactive and _is_terminal(out)
 
     @property
     def line_editing(self) -> bool:
@@ -79,7 +81,7 @@ class Console:
 
     def _write(self, stream: TextIO, text: str) -> None:
         with self._lock:
-            prompt = self._prompt
+            prompt = self._prompt if self._redraw else None
             if prompt is not None:
                 self.out.write("\r\x1b[K")  # clear the half-typed line; it is drawn again below
                 self.out.flush()
@@ -112,6 +114,11 @@ class _LineStream(io.TextIOBase):
         if self._pending:
             text, self._pending = self._pending, ""
             self._console.show_log(text + "\n")
+
+
+def _is_terminal(stream: TextIO) -> bool:
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
 
 
 def _load_readline() -> ModuleType | None:

@@ -15,6 +15,7 @@ from ..logs import Redactor, configure_logging
 from ..registry import Registry
 from .commands import parse_line
 from .console import Console
+from .logfilter import quiet_libraries
 from .render import Renderer, Style, use_colour
 from .runner import BotRunner, SandboxRunner
 from .session import Session
@@ -69,9 +70,10 @@ def run_sandbox(args: argparse.Namespace, stdin: TextIO | None = None, stdout: T
         except KeyboardInterrupt:  # Ctrl-C, or SIGTERM
             console.end_interrupted_line()
         finally:
+            # The chat keeps showing what the bot does while the updates in hand finish.
+            _stop(runner, console, renderer, busy=session is not None and session.busy)
             if session is not None:
                 session.close()
-            _stop(runner, console, renderer, busy=session is not None and session.busy)
     console.show(renderer.notice("Bye: the bot and the emulator are stopped."))
     return 0
 
@@ -98,7 +100,8 @@ def _start(args: argparse.Namespace, console: Console,
     try:
         config = load_config(args.config, require_token=False)
         redactor.add(config.token)
-        configure_logging(args.log_level or _quieter(config.log_level), redactor, console.log_stream())
+        handler = configure_logging(args.log_level or _quieter(config.log_level), redactor, console.log_stream())
+        quiet_libraries(handler)
         registry = Registry(config.root, config_name=args.config)
         registry.populate(config.apps, config.modules)
         runner = SandboxRunner(config, registry)

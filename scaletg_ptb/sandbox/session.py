@@ -7,10 +7,10 @@ from collections.abc import Callable
 from typing import Any
 
 from ..core import Update
-from ..dispatch import Outcome
 from .commands import Action, Problem, Say, help_lines
 from .console import Console
 from .events import BotActions
+from .inhand import InHand, describe
 from .render import Renderer, buttons, chat_tag
 from .runner import BotRunner
 
@@ -20,10 +20,14 @@ DEFAULT_GROUP = "Sandbox group"
 
 
 class Session:
-    """Act as one of the sandbox users in one chat; wait until the bot has processed each action."""
+    """Act as one of the sandbox users in one chat, and follow what the bot makes of each action.
+
+    With ``background`` (the default at a terminal) the next line can be typed while the bot works;
+    otherwise (piped input) each action waits until the bot has processed it.
+    """
 
     def __init__(self, runner: BotRunner, console: Console, renderer: Renderer, user_name: str,
-                 *, wait: float = 30.0) -> None:
+                 *, wait: float = 30.0, background: bool | None = None) -> None:
         self.runner = runner
         self.emulator = runner.emulator
         self.console = console
@@ -35,6 +39,8 @@ class Session:
         self.actions = BotActions(self.emulator, console, renderer, lambda: self.chat)
         self.user = self._user(user_name)
         self.chat = self.emulator.private_chat(self.user)
+        self.background = console.interactive if background is None else background
+        self.in_hand = InHand(runner, console, renderer, lambda: self.chat, wait)
 
     @property
     def tag(self) -> str:
@@ -52,6 +58,7 @@ class Session:
 
     def close(self) -> None:
         """Stop showing what the bot does."""
+        self.in_hand.close()
         self.actions.close()
 
     def run(self, action: Action) -> bool:
@@ -61,7 +68,8 @@ class Session:
         elif isinstance(action, Say):
             if not self.console.interactive:  # at a terminal the typed line already shows it
                 self.console.show(*self.renderer.said(self.user["first_name"], self.tag, action.text))
-            self._send("message", lambda: self.emulator.user_says(self.user, self.chat, action.text))
+            self._send("message", _quoted(action.text),
+                       lambda: self.emulator.user_says(self.user, self.chat, action.text))
         elif action.name == "quit":
             return False
         else:
@@ -77,7 +85,8 @@ class Session:
     def _on_photo(self, caption: str) -> None:
         text = f"[photo] {caption}" if caption else "[photo]"
         self.console.show(*self.renderer.said(self.user["first_name"], self.tag, text))
-        self._send("message", lambda: self.emulator.user_sends_photo(self.user, self.chat, caption or None))
+        self._send("message", "the photo",
+                   lambda: self.emulator.user_sends_photo(self.user, self.chat, caption or None))
 
     def _on_edit(self, text: str) -> None:
         mine = [m for m in self.emulator.history(self.chat["id"])
@@ -86,7 +95,8 @@ class Session:
             self.console.show(self.renderer.problem("You have sent no text message in this chat to edit."))
             return
         self.console.show(*self.renderer.said(self.user["first_name"], self.tag, text, edited=True))
-        self._send("edited_message", lambda: self.emulator.user_edits(self.user, mine[-1], text))
+        self._send("edited_message", f"the edit {_quoted(text)}",
+                   lambda: self.emulator.user_edits(self.user, mine[-1], text))
 
     def _on_press(self, reference: str) -> None:
         message = next((m for m in reversed(self.emulator.bot_messages(self.chat["id"])) if buttons(m)), None)
@@ -98,7 +108,7 @@ class Session:
             self.console.show(self.renderer.problem(found))
             return
         self.console.show(self.renderer.pressed(self.user["first_name"], self.tag, found))
-        self._send("callback_query", lambda: self.emulator.press_button(
+        self._send("callback_query", f"the press of [{found.get('text', '')}]", lambda: self.emulator.press_button(
             self.user, message, found["callback_data"], text=found.get("text")))
 
     def _user(self, name: str) -> Json:
@@ -145,8 +155,8 @@ class Session:
 
     # -- talking to the bot ----------------------------------------------------------------
 
-    def _send(self, kind: str, act: Callable[[], Json]) -> None:
-        """Do what the user does, then wait until the bot has processed the update it makes."""
+    def _send(self, kind: str, what: str, act: Callable[[], Json]) -> None:
+        """Do what the user does, then follow the update it makes (``what`` names it)."""
         try:
             payload = act()
         except ValueError as exc:  # e.g. the message with the button was deleted meanwhile
@@ -157,10 +167,10 @@ class Session:
                 f"The bot does not receive {kind} updates (see polling.allowed_updates in the config)."))
             return
         self._sent += 1
-        outcome = self.runner.wait_processed(_matcher(kind, payload), self.wait)
-        note = _describe(outcome, self.wait)
-        if outcome is None and not self.runner.running:  # a --reload bot that failed to start
-            note = "The bot is not running: fix the error shown above and save; it gets this when it starts."
+        if self.background:
+            self.in_hand.follow(_matcher(kind, payload), self.chat, what)
+            return
+        note = describe(self.runner.wait_processed(_matcher(kind, payload), self.wait), self.runner, self.wait)
         if note:
             self.console.show(self.renderer.notice(note))
 
@@ -196,14 +206,7 @@ def _matcher(kind: str, payload: Json) -> Callable[[Update], bool]:
                            and update.payload.chat.id == chat_id)
 
 
-def _describe(outcome: Outcome | None, waited: float) -> str | None:
-    """Say what happened to an update when nothing on screen shows it, else None."""
-    if outcome is None:
-        return f"The bot is still busy after {waited:g} s; its answer will show when it comes."
-    if outcome.dropped_by:
-        return f"Module '{outcome.dropped_by}' dropped the update: no app saw it."
-    if outcome.app is None:
-        return "No app answered."
-    if outcome.reply is not None and not outcome.sent:
-        return f"App '{outcome.app}' answered, but sending its {outcome.reply.method} failed (see the log)."
-    return None
+def _quoted(text: str, limit: int = 30) -> str:
+    """Quote a message's text for a one-line note, shortened."""
+    flat = " ".join(text.split())
+    return f'"{flat if len(flat) <= limit else flat[: limit - 1] + "…"}"'

@@ -95,7 +95,7 @@ def test_to_reply_rejects_other_types(value, type_name):
     with pytest.raises(InvalidReplyError) as caught:
         to_reply(value, app="echo", update=built)
     assert str(caught.value) == (
-        f"App 'echo' returned {type_name} for update 42; process() must return None (not mine), "
+        f"App 'echo' returned {type_name} for update id=42; process() must return None (not mine), "
         '"" (handled, nothing to send), a str (sent as a text message) or a scaletg_ptb.Reply.'
     )
     assert isinstance(caught.value, TypeError)
@@ -108,7 +108,7 @@ def test_to_reply_str_without_a_chat():
     with pytest.raises(InvalidReplyError) as caught:
         to_reply("hi", app="echo", update=built)
     assert str(caught.value) == (
-        "App 'echo' returned a str for update 42 (inline_query), which has no chat to send it "
+        "App 'echo' returned a str for update id=42 (inline_query), which has no chat to send it "
         "to; return a scaletg_ptb.Reply instead."
     )
     assert to_reply("", app="echo", update=built) is None

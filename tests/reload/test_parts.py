@@ -65,7 +65,7 @@ def test_the_child_is_the_ordinary_runner_with_the_same_config_and_log_level():
 
 @pytest.mark.parametrize("argv, problem", [
     (["--reload", "--check"], "--reload runs the bot; it cannot be combined with --check"),
-    (["startapp", "x", "--reload"], "--reload runs the bot; it cannot be combined with startapp"),
+    (["startapp", "x", "--reload"], "startapp only creates an app; it cannot be combined with --reload."),
 ])
 def test_reload_with_a_one_shot_command_is_refused(argv, problem, capsys):
     with pytest.raises(SystemExit) as exit_:

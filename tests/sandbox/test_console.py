@@ -9,8 +9,13 @@ import pytest
 from scaletg_ptb.sandbox.console import Console
 
 
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
 def make(stdin: str = "", interactive: bool = False) -> tuple[Console, io.StringIO, io.StringIO]:
-    out, err = io.StringIO(), io.StringIO()
+    out, err = (Terminal() if interactive else io.StringIO()), io.StringIO()
     return Console(out, err, io.StringIO(stdin), interactive=interactive), out, err
 
 
