@@ -9,6 +9,7 @@ top-level ``conftest.py``.
 """
 
 from .chat import ChatUser, Exchange
-from .kit import SandboxBot
+from .isolation import forget_imports
+from .kit import SandboxBot, find_config
 
-__all__ = ["ChatUser", "Exchange", "SandboxBot"]
+__all__ = ["ChatUser", "Exchange", "SandboxBot", "find_config", "forget_imports"]
