@@ -16,6 +16,7 @@ from ..emulator import Emulator
 from ..errors import ConfigError
 from ..registry import Registry
 from ..sandbox.runner import SandboxRunner
+from .actions import ActionLog
 from .chat import ChatUser
 from .isolation import forget_imports
 
@@ -57,6 +58,8 @@ class SandboxBot:
         )
         self._runner: SandboxRunner | None = None
         self.emulator = Emulator()
+        self.actions = ActionLog()  # what the bot did, for the exchanges' edits, deletions, answers
+        self.emulator.subscribe(self.actions.record)
 
     def start(self) -> SandboxBot:
         """Start the emulator, then the bot; return once it polls."""
