@@ -10,7 +10,9 @@ import pytest
 
 from scaletg_ptb.emulator import Emulator
 
-ROOT = Path(__file__).parent.parent
+from .project import FIXTURE_CONFIG, ROOT
+
+PROJECT = ("--config", str(FIXTURE_CONFIG))  # the tests' own project, never the user's config.yaml
 TOKEN = "987654:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"
 SECRET = TOKEN.split(":")[1]
 
@@ -56,7 +58,7 @@ def test_an_unknown_app_is_a_config_error(tmp_path):
 def test_a_rejected_token_exits_non_zero_without_showing_it(tmp_path):
     with Emulator(token=TOKEN) as emu:
         emu.revoke_token()
-        result = run_bot("--log-level", "DEBUG", TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_BASE_URL=emu.base_url)
+        result = run_bot(*PROJECT, "--log-level", "DEBUG", TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_BASE_URL=emu.base_url)
     assert result.returncode == 1
     assert "error: Telegram rejected the bot token (401 Unauthorized)." in result.stderr
     assert SECRET not in result.stdout + result.stderr
@@ -65,7 +67,7 @@ def test_a_rejected_token_exits_non_zero_without_showing_it(tmp_path):
 @pytest.mark.parametrize("stop_signal", [signal.SIGINT, signal.SIGTERM])
 def test_conversation_then_clean_stop_with_exit_0_and_no_token_in_debug_logs(stop_signal):
     with Emulator(token=TOKEN) as emu:
-        process = subprocess.Popen([sys.executable, "bot.py", "--log-level", "DEBUG"], cwd=ROOT,
+        process = subprocess.Popen([sys.executable, "bot.py", *PROJECT, "--log-level", "DEBUG"], cwd=ROOT,
                                    env=bot_env(TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_BASE_URL=emu.base_url),
                                    stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         try:
@@ -90,9 +92,10 @@ def test_conversation_then_clean_stop_with_exit_0_and_no_token_in_debug_logs(sto
 
 
 def test_check_validates_config_and_apps_without_connecting():
-    result = run_bot("--check", TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_BASE_URL="http://127.0.0.1:9/nothing-listens-here")
+    result = run_bot("--check", *PROJECT, TELEGRAM_BOT_TOKEN=TOKEN,
+                     TELEGRAM_BASE_URL="http://127.0.0.1:9/nothing-listens-here")
     assert result.returncode == 0
-    assert result.stdout == ("config.yaml is valid: apps start, help, echo; modules access_control. "
+    assert result.stdout == (f"{FIXTURE_CONFIG} is valid: apps start, help, echo; modules none. "
                              "(Nothing was sent to Telegram.)\n")
 
 

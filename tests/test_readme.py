@@ -4,9 +4,8 @@ import os
 import re
 import subprocess
 import sys
-from pathlib import Path
 
-ROOT = Path(__file__).parent.parent
+from .project import FIXTURE_CONFIG, ROOT
 
 # Each README command, and where it is exercised.
 COVERED = {
@@ -44,7 +43,7 @@ def test_every_readme_command_is_covered():
 
 def test_the_piped_sandbox_example_works():
     [command] = [c for c in readme_commands() if c.startswith("printf")]
-    result = run(command)
+    result = run(f"{command} --config {FIXTURE_CONFIG}")  # the sample apps as shipped, not the user's
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert any(line.endswith("› Commands:") for line in lines)

@@ -4,23 +4,22 @@ import os
 import shutil
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
 from scaletg_ptb import ConfigError
 from scaletg_ptb.scaffold import check_app_name, enable_in_config
 
-ROOT = Path(__file__).parent.parent
+from .project import FIXTURE_PROJECT, ROOT
 
 
 @pytest.fixture
 def project(tmp_path):
-    """A copy of this project (bot.py, config, apps, modules, the framework) to scaffold in."""
-    for name in ("bot.py", "config.yaml", "conftest.py", "pytest.ini"):
-        shutil.copy(ROOT / name, tmp_path / name)
-    for name in ("apps", "modules", "scaletg_ptb"):
-        shutil.copytree(ROOT / name, tmp_path / name, ignore=shutil.ignore_patterns("__pycache__"))
+    """A project to scaffold in: the framework, and the fixture project's config and apps."""
+    for source in (ROOT / "bot.py", ROOT / "conftest.py", ROOT / "pytest.ini", FIXTURE_PROJECT / "config.yaml"):
+        shutil.copy(source, tmp_path / source.name)
+    for source in (FIXTURE_PROJECT / "apps", ROOT / "modules", ROOT / "scaletg_ptb"):
+        shutil.copytree(source, tmp_path / source.name, ignore=shutil.ignore_patterns("__pycache__"))
     return tmp_path
 
 
