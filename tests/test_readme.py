@@ -16,6 +16,7 @@ COVERED = {
     "python bot.py startapp weather": "tests/test_scaffold.py::test_startapp_creates_an_app_whose_own_test_passes",
     "python bot.py --sandbox --reload": "tests/reload/",
     "python -m pytest -q apps/weather": "tests/test_scaffold.py::test_startapp_creates_an_app_whose_own_test_passes",
+    "python -m pytest -q apps": "tests/test_project_independence.py::test_pytest_apps_runs_only_the_users_app_tests",
     'TELEGRAM_BOT_TOKEN="123456:ABC..." python bot.py':
         "tests/test_bot_cli.py::test_conversation_then_clean_stop_with_exit_0_and_no_token_in_debug_logs",
     "python bot.py --sandbox": "tests/sandbox/",
