@@ -24,6 +24,9 @@ def test_two_projects_with_an_app_of_the_same_name_each_run_their_own(make_sandb
         app = tmp_path / project / "apps" / "hello" / "app.py"
         app.parent.mkdir(parents=True)
         app.write_text(f"def process(update):\n    return 'hello from {project}'\n")
+        if project == "one":  # regular packages, which must not shadow project two's namespace ones
+            (app.parent / "__init__.py").touch()
+            (app.parent.parent / "__init__.py").touch()
         configs.append(tmp_path / project / "config.yaml")
         configs[-1].write_text("apps: [hello]\n")
     for project, config in zip(("one", "two", "one"), (*configs, configs[0]), strict=True):
