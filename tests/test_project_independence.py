@@ -1,6 +1,6 @@
 """The framework tests and the testing kit hold whatever the user does to config.yaml and apps/.
 
-A real copy of the project gets a new enabled app (``startapp weather``) and loses a sample app
+A real copy of the project gets new apps (``startapp weather``, enabled) and loses a sample app
 (echo); then the tests that used to read the user's project run in it, in a subprocess.
 """
 
@@ -33,15 +33,16 @@ def run(project: Path, *args: str, cwd: Path | None = None) -> subprocess.Comple
 
 @pytest.fixture(scope="module")
 def changed_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A copy of this project where the user added and enabled 'weather' and deleted 'echo'."""
+    """A copy of this project where the user added 'weather' (enabled) and 'greeter', and deleted 'echo'."""
     project = tmp_path_factory.mktemp("changed-project")
     for name in ("bot.py", "conftest.py", "pytest.ini", "config.yaml", "README.md"):
         shutil.copy(ROOT / name, project / name)
     for name in ("apps", "modules", "scaletg_ptb", "tests"):
         shutil.copytree(ROOT / name, project / name, symlinks=True,
                         ignore=shutil.ignore_patterns("__pycache__", "state"))
-    created = run(project, "bot.py", "startapp", "weather")
-    assert created.returncode == 0, created.stderr
+    for name in ("weather", "greeter"):  # greeter: named like a fixture app of the framework tests
+        created = run(project, "bot.py", "startapp", name)
+        assert created.returncode == 0, created.stderr
     config = project / "config.yaml"
     if "- weather" not in config.read_text():
         assert enable_in_config("weather", config)
