@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
+import importlib
 import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from types import TracebackType
+from types import ModuleType, TracebackType
 from typing import Any
 
 from ..config import load_config
@@ -57,6 +58,7 @@ class SandboxBot:
             modules=base.modules if modules is None else modules,
         )
         self._runner: SandboxRunner | None = None
+        self._apps_package = "apps"
         self.emulator = Emulator()
         self.actions = ActionLog()  # what the bot did, for the exchanges' edits, deletions, answers
         self.emulator.subscribe(self.actions.record)
@@ -68,6 +70,7 @@ class SandboxBot:
         # package of the same name) must not be what this bot runs.
         forget_imports(registry.apps_dir.name, registry.modules_dir.name)
         registry.populate(self.config.apps, self.config.modules)
+        self._apps_package = registry.apps_dir.name
         self._runner = SandboxRunner(self.config, registry, self.emulator, self.state_dir).start()
         return self
 
@@ -83,6 +86,12 @@ class SandboxBot:
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
         self.stop()
+
+    def app_module(self, name: str) -> ModuleType:
+        """Return app ``name``'s app.py as this bot imported it, to reach its module-level state."""
+        if name not in self.config.apps:
+            raise ValueError(f"App {name!r} is not one of this bot's apps: {', '.join(self.config.apps)}.")
+        return importlib.import_module(f"{self._apps_package}.{name}.app")
 
     def user(self, first_name: str = "Alice", **fields: Any) -> ChatUser:
         """Create a user talking to the bot in a private chat."""

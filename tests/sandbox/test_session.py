@@ -54,7 +54,7 @@ def make_chat() -> Iterator:
         base = load_config(FIXTURE_CONFIG, {}, require_token=False)
         config = dataclasses.replace(base, apps=apps, modules={}, **config_fields)
         registry = Registry(FIXTURE_PROJECT, apps_dir=APPS if apps == ("buttons",) else None)
-        forget_imports(registry.apps_dir.name, "modules")
+        forget_imports("apps", "modules")  # the fixture project's, not another project's of the same name
         registry.populate(apps, {})
         runner = SandboxRunner(config, registry).start()
         runners.append(runner)

@@ -15,7 +15,9 @@ def test_module_state_of_apps_and_modules_never_leaks_from_one_bot_to_the_next(m
     alice.says("count").expect("app 1, module 1")
     alice.says("count").expect("app 2, module 2")
     first.stop()
-    make_sandbox_bot(config=config).user("Alice").says("count").expect("app 1, module 1")
+    second = make_sandbox_bot(config=config)
+    second.user("Alice").says("count").expect("app 1, module 1")
+    assert second.app_module("counter").seen == 1  # the module this bot runs, not the first bot's
 
 
 def test_two_projects_with_an_app_of_the_same_name_each_run_their_own(make_sandbox_bot, tmp_path):
