@@ -133,7 +133,7 @@ def startapp(name: str, config: str, answers: TextIO | None = None) -> int:
         print(f"  {_shown(path)}")
     if config_path.exists() and _ask(f"Enable it now (add '{name}' to 'apps' in {config})? [Y/n] ", answers):
         if enable_in_config(name, config_path):
-            print(f"Enabled: '{name}' is the last of 'apps' in {config}.")
+            print(f"Enabled: '{name}' is added to 'apps' in {config}.")
             return 0
         print(f"Could not find a block-style 'apps:' list in {config}.")
     print(f"To enable it, add '{name}' to 'apps' in {config}. Then try it: python bot.py --sandbox")

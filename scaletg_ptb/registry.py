@@ -161,7 +161,7 @@ def _import(base: Path, dotted: str, who: str, section: str, config_name: str) -
     if parent not in sys.path:
         sys.path.insert(0, parent)
     try:
-        _search_first(base)
+        _search_first(base, only=section == "apps")
         return importlib.import_module(f"{base.name}.{dotted}")
     except Exception as exc:  # noqa: BLE001 - any import-time error is the app's own; show it
         # A SyntaxError's str() ends with its own "(file, line N)": say the location once.
@@ -172,13 +172,18 @@ def _import(base: Path, dotted: str, who: str, section: str, config_name: str) -
         ) from exc
 
 
-def _search_first(base: Path) -> None:
-    """Make the package named like ``base`` look in ``base`` first.
+def _search_first(base: Path, *, only: bool = False) -> None:
+    """Make the package named like ``base`` look in ``base`` first (with ``only``, in ``base`` alone).
 
     Another folder of that name may win the import: one loaded earlier in this process (tests
     running several projects), or a regular package on sys.path when ``base`` has no __init__.py.
+    Apps look in ``base`` alone: another project's app, a regular package, would otherwise
+    shadow a same-named app of this one that has no __init__.py.
     """
     package = importlib.import_module(base.name)
+    if only:
+        package.__path__ = [str(base)]
+        return
     search = getattr(package, "__path__", None)
     if search is None or str(base) in search:
         return

@@ -69,8 +69,11 @@ def create_app(name: str, apps_dir: Path) -> list[Path]:
     return list(files)
 
 
+FALLBACK_APP = "unknown_command"  # answers any command no app took: it must stay last
+
+
 def enable_in_config(name: str, config_path: Path) -> bool:
-    """Append ``name`` to the block-style ``apps:`` list of the config; False if not found.
+    """Add ``name`` to the end of the block-style ``apps:`` list (before the fallback); False if not found.
 
     A text edit rather than a YAML round trip, so that the user's comments survive.
     """
@@ -88,6 +91,8 @@ def enable_in_config(name: str, config_path: Path) -> bool:
             break
     if not lines[last].endswith("\n"):
         lines[last] += "\n"
-    lines.insert(last + 1, f"{indent}- {name}\n")
+    # The fallback answers commands that no earlier app took, so a new app goes before it.
+    before_fallback = re.match(rf"^\s+-\s+{FALLBACK_APP}\s*(#.*)?$", lines[last]) is not None
+    lines.insert(last if before_fallback else last + 1, f"{indent}- {name}\n")
     config_path.write_text("".join(lines), encoding="utf-8")
     return True

@@ -2,14 +2,14 @@
 
 import asyncio
 import dataclasses
-from pathlib import Path
 
 import pytest
 
 from scaletg_ptb import Registry, build_application, load_config
 from scaletg_ptb.emulator import Emulator
+from scaletg_ptb.testing import forget_imports
 
-ROOT = Path(__file__).parent.parent
+from .project import FIXTURE_CONFIG, ROOT
 
 
 @pytest.fixture
@@ -19,11 +19,12 @@ def emu():
 
 
 def run_bot(emu: Emulator, conversation, apps=("start", "help", "echo"), modules=None):
-    """Run the project's apps on a real Application while ``conversation(emu)`` runs in a thread."""
-    config = load_config(ROOT / "config.yaml", {"TELEGRAM_BOT_TOKEN": emu.token,
+    """Run the fixture project's apps on a real Application while ``conversation(emu)`` runs in a thread."""
+    config = load_config(FIXTURE_CONFIG, {"TELEGRAM_BOT_TOKEN": emu.token,
                                                  "TELEGRAM_BASE_URL": emu.base_url})
     config = dataclasses.replace(config, apps=tuple(apps), modules=modules or config.modules)
-    registry = Registry(config.root)
+    registry = Registry(config.root, modules_dir=ROOT / "modules")  # the shipped modules
+    forget_imports("apps", "modules")  # another project's apps may be imported already
     registry.populate(config.apps, config.modules)
     application = build_application(config, registry)
 

@@ -11,8 +11,10 @@ import pytest
 
 from scaletg_ptb.emulator import Emulator
 
-ROOT = Path(__file__).parent.parent
+from .project import FIXTURE_CONFIG, ROOT
+
 FIXTURES = ROOT / "tests"
+PROJECT = ("--config", str(FIXTURE_CONFIG))  # the tests' own project, never the user's config.yaml
 TOKEN = "987654:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"
 SECRET = TOKEN.split(":")[1]
 
@@ -181,7 +183,7 @@ def test_a_rejected_token_shows_the_whole_story_at_debug_without_the_token(tmp_p
 @pytest.mark.parametrize("stop_signal", [signal.SIGINT, signal.SIGTERM])
 def test_conversation_then_clean_stop_with_exit_0_and_no_token_in_debug_logs(stop_signal):
     with Emulator(token=TOKEN) as emu:
-        process = subprocess.Popen([sys.executable, "bot.py", "--log-level", "DEBUG"], cwd=ROOT,
+        process = subprocess.Popen([sys.executable, "bot.py", *PROJECT, "--log-level", "DEBUG"], cwd=ROOT,
                                    env=bot_env(TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_BASE_URL=emu.base_url),
                                    stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         try:
@@ -206,9 +208,10 @@ def test_conversation_then_clean_stop_with_exit_0_and_no_token_in_debug_logs(sto
 
 
 def test_check_validates_config_and_apps_without_connecting():
-    result = run_bot("--check", TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_BASE_URL="http://127.0.0.1:9/nothing-listens-here")
+    result = run_bot("--check", *PROJECT, TELEGRAM_BOT_TOKEN=TOKEN,
+                     TELEGRAM_BASE_URL="http://127.0.0.1:9/nothing-listens-here")
     assert result.returncode == 0
-    assert result.stdout == ("config.yaml is valid: apps start, help, echo; modules access_control. "
+    assert result.stdout == (f"{FIXTURE_CONFIG} is valid: apps start, help, echo; modules none. "
                              "(Nothing was sent to Telegram.)\n")
 
 

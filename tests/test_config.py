@@ -5,6 +5,8 @@ import pytest
 from scaletg_ptb import ConfigError, load_config
 from scaletg_ptb.config import DEFAULT_BASE_URL
 
+from .project import FIXTURE_CONFIG
+
 TOKEN = "123456:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"
 
 
@@ -20,12 +22,12 @@ def error_of(tmp_path: Path, text: str, environ: dict | None = None) -> str:
     return str(caught.value)
 
 
-def test_project_config_loads_with_the_token_from_the_environment():
-    config = load_config(Path(__file__).parent.parent / "config.yaml", {"TELEGRAM_BOT_TOKEN": TOKEN})
+def test_a_project_config_loads_with_the_token_from_the_environment():
+    config = load_config(FIXTURE_CONFIG, {"TELEGRAM_BOT_TOKEN": TOKEN})
     assert config.token == TOKEN
     assert config.apps == ("start", "help", "echo")
     assert config.base_url == DEFAULT_BASE_URL
-    assert config.modules["access_control"]["enabled"] is False
+    assert config.modules == {}
     assert config.polling.allowed_updates is None
 
 

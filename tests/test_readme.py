@@ -4,9 +4,8 @@ import os
 import re
 import subprocess
 import sys
-from pathlib import Path
 
-ROOT = Path(__file__).parent.parent
+from .project import FIXTURE_CONFIG, ROOT
 
 # Each README command, and where it is exercised.
 COVERED = {
@@ -17,6 +16,7 @@ COVERED = {
     "python bot.py startapp weather": "tests/test_scaffold.py::test_startapp_creates_an_app_whose_own_test_passes",
     "python bot.py --sandbox --reload": "tests/reload/",
     "python -m pytest -q apps/weather": "tests/test_scaffold.py::test_startapp_creates_an_app_whose_own_test_passes",
+    "python -m pytest -q apps": "tests/test_project_independence.py::test_pytest_apps_runs_only_the_users_app_tests",
     'TELEGRAM_BOT_TOKEN="123456:ABC..." python bot.py':
         "tests/test_bot_cli.py::test_conversation_then_clean_stop_with_exit_0_and_no_token_in_debug_logs",
     "python bot.py --sandbox": "tests/sandbox/",
@@ -57,7 +57,7 @@ def test_every_readme_command_is_covered():
 
 def test_the_piped_sandbox_example_works():
     [command] = [c for c in readme_commands() if c.startswith("printf")]
-    result = run(command)
+    result = run(f"{command} --config {FIXTURE_CONFIG}")  # the sample apps as shipped, not the user's
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert any(line.endswith("› Commands:") for line in lines)

@@ -67,7 +67,7 @@ def test_piped_answer_enables_the_app(project):
     assert (result.returncode, result.stderr) == (0, "")
     assert result.stdout.splitlines()[-2:] == [
         "Enable it now (add 'weather' to 'apps' in config.yaml)? [Y/n] y",
-        "Enabled: 'weather' is the last of 'apps' in config.yaml.",
+        "Enabled: 'weather' is added to 'apps' in config.yaml.",
     ]
     assert (project / "config.yaml").read_text() == CONFIG + "  - weather\n"
 
@@ -82,7 +82,7 @@ def test_startapp_from_another_folder_creates_the_app_beside_the_config(project)
     result = run(project, "../bot.py", "startapp", "weather", stdin="y\n", cwd=project / "apps")
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[:2] == ["Created app 'weather':", "  weather/__init__.py"]
-    assert "Enabled: 'weather' is the last of 'apps' in ../config.yaml." in result.stdout
+    assert "Enabled: 'weather' is added to 'apps' in ../config.yaml." in result.stdout
     assert (project / "apps" / "weather" / "app.py").is_file()
     assert (project / "config.yaml").read_text() == CONFIG + "  - weather\n"
 
@@ -129,6 +129,13 @@ def test_enabling_appends_to_the_apps_list_and_keeps_comments(tmp_path):
     assert enable_in_config("weather", config) is True
     assert config.read_text() == (
         "token: ''\n# the apps\napps:\n  - start   # first\n  # - old\n  - echo\n  - weather\n\nmodules: {}\n")
+
+
+def test_enabling_puts_the_app_before_the_unknown_command_fallback(tmp_path):
+    config = tmp_path / "config.yaml"
+    config.write_text("apps:\n  - echo\n  - unknown_command   # keep it last\nmodules: {}\n")
+    assert enable_in_config("weather", config) is True
+    assert config.read_text() == "apps:\n  - echo\n  - weather\n  - unknown_command   # keep it last\nmodules: {}\n"
 
 
 def test_enabling_needs_a_block_style_list(tmp_path):

@@ -8,7 +8,9 @@ Enable the fixtures with ``pytest_plugins = ["scaletg_ptb.testing.plugin"]`` in 
 top-level ``conftest.py``.
 """
 
+from .actions import CallbackAnswer
 from .chat import ChatUser, Exchange
-from .kit import SandboxBot
+from .isolation import forget_imports
+from .kit import SandboxBot, find_config
 
-__all__ = ["ChatUser", "Exchange", "SandboxBot"]
+__all__ = ["CallbackAnswer", "ChatUser", "Exchange", "SandboxBot", "find_config", "forget_imports"]

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..core import Message, Update
 from ..dispatch import Outcome
+from .actions import CallbackAnswer, Event, describe, shown, text_of
 
 if TYPE_CHECKING:
     from .kit import SandboxBot
@@ -22,8 +23,9 @@ class Exchange:
     action: str  # e.g. 'Alice said "/start"'
     sent: Json  # what the user sent: the message or the callback query
     outcome: Outcome
-    replies: tuple[Message, ...]  # new bot messages in the chat, in order
+    replies: tuple[Message, ...]  # new bot messages in the chat, in order (as edited meanwhile)
     calls: tuple[Any, ...]  # every Bot API call made meanwhile (emulator Call records)
+    actions: tuple[Event, ...] = ()  # the bot's sends, edits, deletions and button answers in the chat
 
     @property
     def answered_by(self) -> str | None:
@@ -47,10 +49,28 @@ class Exchange:
         """Return the only reply's text."""
         return self.reply.text
 
+    @property
+    def edits(self) -> list[Message]:
+        """Return the messages the bot edited, as each edit left them, in order."""
+        return [Message(event["message"]) for event in self.actions if event["kind"] == "edit"]
+
+    @property
+    def deleted(self) -> list[int]:
+        """Return the ids of the messages the bot deleted, in order."""
+        return [event["message_id"] for event in self.actions if event["kind"] == "delete"]
+
+    @property
+    def callback_answer(self) -> CallbackAnswer | None:
+        """Return the bot's answer to the button press of this exchange, or None."""
+        for event in self.actions:
+            if event["kind"] == "answer_callback" and event.get("callback_query_id") == self.sent.get("id"):
+                return CallbackAnswer(event.get("text"), bool(event.get("show_alert")), event.get("url"))
+        return None
+
     def expect(self, *texts: str) -> Exchange:
         """Assert that the bot replied with exactly these texts, in order."""
         if list(texts) != self.texts:
-            wanted = "\n".join(f"  {text!r}" for text in texts) or "  (nothing)"
+            wanted = "\n".join(f"  {shown(text)}" for text in texts) or "  (nothing)"
             raise AssertionError(f"{self.action}; expected the bot to reply:\n{wanted}\n{self._sent()}")
         return self
 
@@ -58,13 +78,44 @@ class Exchange:
         """Assert that the bot sent nothing to this chat."""
         return self.expect()
 
+    def expect_edit(self, *texts: str) -> Exchange:
+        """Assert that the bot edited messages in this chat to exactly these texts (or captions), in order."""
+        if list(texts) != [text_of(message.raw) for message in self.edits]:
+            wanted = "\n".join(f"  {shown(text)}" for text in texts) or "  (no edit)"
+            raise AssertionError(f"{self.action}; expected the bot to edit a message to:\n{wanted}\n{self._did()}")
+        return self
+
+    def expect_deleted(self, *messages: Message | int) -> Exchange:
+        """Assert that the bot deleted exactly these messages (views or ids), in order."""
+        wanted = [m if isinstance(m, int) else m.message_id for m in messages]
+        if wanted != self.deleted:
+            ids = ", ".join(map(str, wanted)) or "none"
+            raise AssertionError(f"{self.action}; expected the bot to delete messages: {ids}\n{self._did()}")
+        return self
+
+    def expect_answer(self, text: str | None = None, *, show_alert: bool | None = None) -> Exchange:
+        """Assert that the bot answered the button press (with this text, as an alert or not, if given)."""
+        answer = self.callback_answer
+        if (answer is None or (text is not None and answer.text != text)
+                or (show_alert is not None and answer.show_alert != show_alert)):
+            wanted = "" if text is None else f" with {shown(text)}"
+            wanted += {None: "", True: " as an alert", False: " as a notification"}[show_alert]
+            raise AssertionError(f"{self.action}; expected the bot to answer the button press{wanted}\n{self._did()}")
+        return self
+
     def calls_of(self, method: str) -> list[Any]:
         """Return the calls of ``method`` (e.g. answerCallbackQuery) made meanwhile."""
         return [call for call in self.calls if call.method == method]
 
     def _sent(self) -> str:
-        shown = "\n".join(f"  {text!r}" for text in self.texts) or "  (nothing)"
-        return f"but it sent ({self.outcome.describe()}):\n{shown}"
+        lines = "\n".join(f"  {shown(text)}" for text in self.texts) or "  (nothing)"
+        others = [describe(event) for event in self.actions if event["kind"] != "send"]
+        also = "".join(f"\n  {line}" for line in others)
+        return f"but it sent ({self.outcome.describe()}):\n{lines}" + (f"\nand it also:{also}" if others else "")
+
+    def _did(self) -> str:
+        lines = "\n".join(f"  {describe(event)}" for event in self.actions) or "  (nothing)"
+        return f"but it did ({self.outcome.describe()}):\n{lines}"
 
 
 class ChatUser:
@@ -85,12 +136,12 @@ class ChatUser:
 
     def says(self, text: str) -> Exchange:
         """Send ``text`` to the chat and wait until the bot has processed it."""
-        return self._exchange(f"{self.name} said {text!r}",
+        return self._exchange(f"{self.name} said {shown(text)}",
                               lambda emu: emu.user_says(self.user, self.chat, text), "message")
 
     def edits(self, said: Exchange, new_text: str) -> Exchange:
         """Edit the message of an earlier ``says`` to ``new_text``."""
-        return self._exchange(f"{self.name} edited their message to {new_text!r}",
+        return self._exchange(f"{self.name} edited their message to {shown(new_text)}",
                               lambda emu: emu.user_edits(self.user, said.sent, new_text), "edited_message")
 
     def sends_photo(self, caption: str | None = None) -> Exchange:
@@ -120,13 +171,22 @@ class ChatUser:
 
     def _exchange(self, action: str, act: Callable[[Any], Json], kind: str) -> Exchange:
         emu = self.bot.emulator
-        chat_id = self.chat["id"]
-        seen = len(emu.bot_messages(chat_id))
+        mark = self.bot.actions.mark()
         calls_before = len(emu.calls)
         payload = act(emu)
         outcome = self.bot.wait_processed(_matcher(kind, payload), action)
-        replies = tuple(Message(m) for m in emu.bot_messages(chat_id)[seen:])
-        return Exchange(action, payload, outcome, replies, tuple(emu.calls[calls_before:]))
+        actions = self.bot.actions.since(mark, self.chat["id"])
+        return Exchange(action, payload, outcome, _replies(actions), tuple(emu.calls[calls_before:]), actions)
+
+
+def _replies(actions: tuple[Event, ...]) -> tuple[Message, ...]:
+    """Return the messages sent among ``actions``, each as later edits among them left it."""
+    latest: dict[int, Json] = {}
+    for event in actions:
+        message = event.get("message")
+        if event["kind"] == "send" or (event["kind"] == "edit" and message["message_id"] in latest):
+            latest[message["message_id"]] = message
+    return tuple(Message(message) for message in latest.values())
 
 
 def _matcher(kind: str, payload: Json) -> Callable[[Update], bool]:

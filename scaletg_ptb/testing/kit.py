@@ -3,32 +3,55 @@
 from __future__ import annotations
 
 import dataclasses
+import importlib
 import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from types import TracebackType
+from types import ModuleType, TracebackType
 from typing import Any
 
 from ..config import load_config
 from ..core import Update
 from ..dispatch import Outcome
 from ..emulator import Emulator
+from ..errors import ConfigError
 from ..inbox import DeadLetter, sqlite_file
 from ..registry import Registry
 from ..sandbox.runner import SandboxRunner
+from .actions import ActionLog
 from .chat import ChatUser
+from .isolation import forget_imports
 
 Json = dict[str, Any]
+CONFIG_NAME = "config.yaml"
+
+
+def find_config(start: str | Path | None = None) -> Path:
+    """Return the nearest config.yaml in ``start`` (default: the current folder) or a folder above it."""
+    here = Path(start or Path.cwd()).resolve()
+    if here.is_file():
+        here = here.parent
+    for folder in (here, *here.parents):
+        if (folder / CONFIG_NAME).is_file():
+            return folder / CONFIG_NAME
+    raise ConfigError(
+        f"No {CONFIG_NAME} in {here} or any folder above it. Run the tests inside the project, "
+        f"or pass config=PATH (the project's config file)."
+    )
 
 
 class SandboxBot:
-    """Run the apps of ``config`` (or the given ``apps``) against a fresh Bot API emulator."""
+    """Run the apps of ``config`` (or the given ``apps``) against a fresh Bot API emulator.
 
-    def __init__(self, apps: Sequence[str] | None = None, *, config: str | Path = "config.yaml",
+    ``config`` defaults to the nearest config.yaml at or above the current folder. Every bot
+    imports the project's apps and modules afresh, so module-level state never leaks between bots.
+    """
+
+    def __init__(self, apps: Sequence[str] | None = None, *, config: str | Path | None = None,
                  modules: Mapping[str, Mapping[str, Any]] | None = None, timeout: float = 5.0,
                  state_dir: str | Path | None = None) -> None:
         self.timeout = timeout
-        base = load_config(config, {}, require_token=False)
+        base = load_config(find_config() if config is None else config, {}, require_token=False)
         # A fresh state folder per bot: tests must not share set-aside or unfinished updates.
         self.state_dir = Path(state_dir or tempfile.mkdtemp(prefix="scaletg-state-")).resolve()
         self.config = dataclasses.replace(
@@ -36,12 +59,19 @@ class SandboxBot:
             modules=base.modules if modules is None else modules,
         )
         self._runner: SandboxRunner | None = None
+        self._apps_package = "apps"
         self.emulator = Emulator()
+        self.actions = ActionLog()  # what the bot did, for the exchanges' edits, deletions, answers
+        self.emulator.subscribe(self.actions.record)
 
     def start(self) -> SandboxBot:
         """Start the emulator, then the bot; return once it polls."""
         registry = Registry(self.config.root, config_name=self.config.path.name)
+        # Import the apps and modules afresh: an earlier bot's module state (or another project's
+        # package of the same name) must not be what this bot runs.
+        forget_imports(registry.apps_dir.name, registry.modules_dir.name)
         registry.populate(self.config.apps, self.config.modules)
+        self._apps_package = registry.apps_dir.name
         self._runner = SandboxRunner(self.config, registry, self.emulator, self.state_dir).start()
         return self
 
@@ -57,6 +87,12 @@ class SandboxBot:
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
         self.stop()
+
+    def app_module(self, name: str) -> ModuleType:
+        """Return app ``name``'s app.py as this bot imported it, to reach its module-level state."""
+        if name not in self.config.apps:
+            raise ValueError(f"App {name!r} is not one of this bot's apps: {', '.join(self.config.apps)}.")
+        return importlib.import_module(f"{self._apps_package}.{name}.app")
 
     def user(self, first_name: str = "Alice", **fields: Any) -> ChatUser:
         """Create a user talking to the bot in a private chat."""

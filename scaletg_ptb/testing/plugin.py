@@ -1,21 +1,33 @@
-"""pytest fixtures: ``sandbox_bot`` (the config's apps, started) and ``make_sandbox_bot``."""
+"""pytest fixtures: ``sandbox_bot`` (the config's apps, started), ``make_sandbox_bot``, ``sandbox_config``."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from .kit import SandboxBot
+from .kit import SandboxBot, find_config
 
 
 @pytest.fixture
-def make_sandbox_bot() -> Iterator[Callable[..., SandboxBot]]:
+def sandbox_config(request: pytest.FixtureRequest) -> Path:
+    """Return the project's config: the nearest config.yaml in the test's folder or above it.
+
+    Found from the test file, not the current folder, so ``cd apps/weather && pytest`` works;
+    override this fixture in a conftest.py to run the tests against another config.
+    """
+    return find_config(request.path.parent)
+
+
+@pytest.fixture
+def make_sandbox_bot(sandbox_config: Path) -> Iterator[Callable[..., SandboxBot]]:
     """Return a factory: ``make_sandbox_bot(apps=["echo"], modules=..., config=...)``, started."""
     started: list[SandboxBot] = []
 
     def make(apps: Any = None, **options: Any) -> SandboxBot:
+        options.setdefault("config", sandbox_config)
         bot = SandboxBot(apps, **options).start()
         started.append(bot)
         return bot
@@ -27,5 +39,5 @@ def make_sandbox_bot() -> Iterator[Callable[..., SandboxBot]]:
 
 @pytest.fixture
 def sandbox_bot(make_sandbox_bot: Callable[..., SandboxBot]) -> SandboxBot:
-    """Return a running bot with the apps and modules of ./config.yaml."""
+    """Return a running bot with the apps and modules of the project's config.yaml."""
     return make_sandbox_bot()

@@ -13,17 +13,20 @@ import pytest
 
 from scaletg_ptb.emulator import Emulator
 
-ROOT = Path(__file__).parent.parent.parent
+from ..project import FIXTURE_PROJECT, ROOT
+
 FIXTURE_APPS = ROOT / "tests" / "fixture_apps"
 TOKEN = "424242:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"
 SECRET = TOKEN.split(":")[1]
 
 
 def make_project(folder: Path, apps: list[str], extra: str = "") -> Path:
-    """Write a project folder with the given apps (project or fixture ones) and return its config."""
+    """Write a project folder with the given apps (the fixture project's or fixture ones); return its config."""
     (folder / "apps").mkdir(parents=True, exist_ok=True)
     for name in apps:
-        source = ROOT / "apps" / name if (ROOT / "apps" / name).exists() else FIXTURE_APPS / name
+        source = FIXTURE_PROJECT / "apps" / name
+        if not source.exists():
+            source = FIXTURE_APPS / name
         link = folder / "apps" / name
         if not link.exists():
             link.symlink_to(source)

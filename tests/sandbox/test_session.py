@@ -17,8 +17,10 @@ from scaletg_ptb.sandbox.console import Console
 from scaletg_ptb.sandbox.render import Renderer, Style
 from scaletg_ptb.sandbox.runner import SandboxRunner
 from scaletg_ptb.sandbox.session import Session
+from scaletg_ptb.testing import forget_imports
 
-ROOT = Path(__file__).parents[2]
+from ..project import FIXTURE_CONFIG, FIXTURE_PROJECT
+
 APPS = Path(__file__).parent / "sandbox_apps"
 
 
@@ -48,10 +50,11 @@ def make_chat() -> Iterator:
     runners: list[SandboxRunner] = []
 
     def make(apps: tuple[str, ...] = ("buttons",), **config_fields: object) -> Chat:
-        """Start the sandbox with ``apps``: the fixture app "buttons", or the project's apps."""
-        base = load_config(ROOT / "config.yaml", {}, require_token=False)
+        """Start the sandbox with ``apps``: the fixture app "buttons", or the fixture project's apps."""
+        base = load_config(FIXTURE_CONFIG, {}, require_token=False)
         config = dataclasses.replace(base, apps=apps, modules={}, **config_fields)
-        registry = Registry(ROOT, apps_dir=APPS if apps == ("buttons",) else None)
+        registry = Registry(FIXTURE_PROJECT, apps_dir=APPS if apps == ("buttons",) else None)
+        forget_imports("apps", "modules")  # the fixture project's, not another project's of the same name
         registry.populate(apps, {})
         runner = SandboxRunner(config, registry).start()
         runners.append(runner)

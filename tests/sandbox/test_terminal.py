@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from ..project import FIXTURE_PROJECT
+
 ROOT = Path(__file__).parents[2]
 TMUX = shutil.which("tmux") or ""
 CYAN = re.compile(r"\x1b\[[0-9;]*36m")  # the bot's name, as tmux re-encodes it
@@ -73,7 +75,7 @@ def terminal(tmp_path: Path) -> Iterator:
     apps = tmp_path / "apps"
     apps.mkdir()
     for name in ("start", "help", "echo"):
-        (apps / name).symlink_to(ROOT / "apps" / name, target_is_directory=True)
+        (apps / name).symlink_to(FIXTURE_PROJECT / "apps" / name, target_is_directory=True)
     (apps / "buttons").symlink_to(Path(__file__).parent / "sandbox_apps" / "buttons", target_is_directory=True)
     (tmp_path / "modules").symlink_to(ROOT / "modules", target_is_directory=True)
     (tmp_path / "config.yaml").write_text("apps: [start, buttons, help, echo]\n")

@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from ..project import FIXTURE_PROJECT
+
 ROOT = Path(__file__).parents[2]
 TOKEN = "987654:AAHdqTcvCH1vGWJxfSeo"  # given, but never used: the sandbox talks to its emulator
 
@@ -19,9 +21,9 @@ GREETING = "Hello, {}! I'm a ScaleTG bot: send me any text and I'll echo it. /he
 
 
 def project(tmp_path: Path, config: str) -> Path:
-    """Write ``config`` next to links to this project's apps and modules; return its path."""
-    for name in ("apps", "modules"):
-        (tmp_path / name).symlink_to(ROOT / name, target_is_directory=True)
+    """Write ``config`` next to links to the fixture project's apps and the shipped modules; return its path."""
+    (tmp_path / "apps").symlink_to(FIXTURE_PROJECT / "apps", target_is_directory=True)
+    (tmp_path / "modules").symlink_to(ROOT / "modules", target_is_directory=True)
     path = tmp_path / "config.yaml"
     path.write_text(config)
     return path
