@@ -117,5 +117,8 @@ class transaction:
         self.db.execute("BEGIN IMMEDIATE")
 
     def __exit__(self, kind: object, exc: object, tb: object) -> None:
-        self.db.execute("ROLLBACK" if kind is not None else "COMMIT")
+        if kind is None:
+            self.db.execute("COMMIT")
+        elif self.db.in_transaction:  # SQLite rolls back by itself on some errors (SQLITE_FULL, IOERR)
+            self.db.execute("ROLLBACK")
 
