@@ -65,6 +65,13 @@ class SqliteInbox(LocalInbox):
 
     async def close(self) -> None:
         self.flush_now()
+        if self._flush is not None:  # that last write failed: no retry may run on a closed file
+            self._flush.cancel()
+            self._flush = None
+        if self._statements:
+            marks, self._statements = sum(len(rows) for _, rows in self._statements), []
+            log.warning("The inbox %s could not be written at close; %d mark(s) were not saved, so the updates "
+                        "they concern are fetched or processed again at the next start.", self.path, marks)
         if self._db is not None:
             self._db.close()
             self._db = None

@@ -286,3 +286,28 @@ def test_a_read_only_disk_holds_the_writes_and_loses_none_when_writable_again(st
         "to Telegram until it works again (retrying every few seconds; nothing is lost: Telegram keeps them).",
         f"The inbox {path} is writable again; confirming updates to Telegram again."]
     assert rows(path) == [(1, 2, 1), (2, 0, 0), (3, 0, 0)]
+
+
+def test_closing_while_the_disk_fails_says_what_was_not_saved_and_leaves_no_retry_behind(
+        state, caplog, monkeypatch, mocker):
+    monkeypatch.setattr(sqlite_inbox, "MAX_BACKOFF", 0.02)
+    unexpected = []
+
+    async def main():
+        asyncio.get_running_loop().set_exception_handler(lambda loop, context: unexpected.append(context))
+        inbox = SqliteInbox(state)
+        await inbox.open()
+        mocker.patch.object(sqlite_file, "transaction",
+                            side_effect=sqlite3.OperationalError("disk I/O error"))
+        storing = asyncio.create_task(inbox.store(messages(1, 2)))
+        while inbox._failures < 2:
+            await asyncio.sleep(0.01)
+        storing.cancel()  # the stop cancels the poller
+        await inbox.close()
+        await asyncio.sleep(0.1)  # several retry periods: none may run on the closed file
+
+    run(main())
+    assert unexpected == []
+    assert errors(caplog)[-1] == (
+        f"The inbox {state / 'inbox.sqlite3'} could not be written at close; 2 mark(s) were not saved, so the "
+        "updates they concern are fetched or processed again at the next start.")
