@@ -59,8 +59,14 @@ class SqliteInbox(LocalInbox):
         try:
             self._db = store.connect(self.path)
             self._recover(self._db)
-        except BaseException:
+        except BaseException as exc:
             self._lock.close()
+            if self._db is not None:
+                self._db.close()
+                self._db = None
+            # connect() reads only the updates table: damage elsewhere shows while recovering.
+            if isinstance(exc, sqlite3.DatabaseError) and not isinstance(exc, sqlite3.OperationalError):
+                raise store.damaged(self.path, exc) from None
             raise
 
     async def close(self) -> None:

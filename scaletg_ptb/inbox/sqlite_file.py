@@ -52,11 +52,16 @@ def connect(path: Path) -> sqlite3.Connection:
         db.execute("SELECT count(*) FROM updates").fetchone()
     except sqlite3.DatabaseError as exc:
         db.close()
-        raise InboxError(
-            f"The inbox {path} is damaged ({exc}). It was left as it is: move it away to start with an "
-            "empty inbox (the updates in it are then lost) or restore it from a backup, then start again."
-        ) from None
+        raise damaged(path, exc) from None
     return db
+
+
+def damaged(path: Path, exc: sqlite3.DatabaseError) -> InboxError:
+    """Return the error that refuses a damaged inbox file, saying the fix."""
+    return InboxError(
+        f"The inbox {path} is damaged ({exc}). It was left as it is: move it away to start with an "
+        "empty inbox (the updates in it are then lost) or restore it from a backup, then start again."
+    )
 
 
 def dumps(raw: object) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import fcntl
 import logging
 import os
 import signal
@@ -172,6 +173,30 @@ def test_a_damaged_file_is_refused_with_the_fix_and_left_as_it_is(state):
     assert damaged.read_bytes() == garbage
     damaged.rename(state / "inbox.sqlite3.damaged")  # the fix the message gives
     run(_open_and_close(SqliteInbox(state)))  # and the lock was released
+
+
+def test_damage_outside_the_updates_table_is_refused_the_same_way(state):
+    async def fill():
+        inbox = SqliteInbox(state)
+        await inbox.open()
+        await inbox.store([message(1), {"update_id": 2, "message": {"chat": "not a chat"}}])  # a dead letter
+        await inbox.close()
+
+    run(fill())
+    path = state / "inbox.sqlite3"
+    with sqlite3.connect(path) as db:
+        page_size = db.execute("PRAGMA page_size").fetchone()[0]
+        root = db.execute("SELECT rootpage FROM sqlite_master WHERE name = 'dead'").fetchone()[0]
+    db.close()
+    data = bytearray(path.read_bytes())
+    data[(root - 1) * page_size:root * page_size] = b"\xff" * page_size  # the dead letters' page
+    path.write_bytes(bytes(data))
+    with pytest.raises(InboxError) as error:
+        run(SqliteInbox(state).open())
+    assert str(error.value).startswith(f"The inbox {path} is damaged (database disk image is malformed). It was")
+    assert path.read_bytes() == bytes(data)
+    with (state / "inbox.lock").open() as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)  # the refused open released its lock
 
 
 async def _open_and_close(inbox: SqliteInbox) -> None:
