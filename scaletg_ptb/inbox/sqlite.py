@@ -64,9 +64,9 @@ class SqliteInbox(LocalInbox):
             if self._db is not None:
                 self._db.close()
                 self._db = None
-            # connect() reads only the updates table: damage elsewhere shows while recovering.
-            if isinstance(exc, sqlite3.DatabaseError) and not isinstance(exc, sqlite3.OperationalError):
-                raise store.damaged(self.path, exc) from None
+            # connect() reads only the updates table: damage elsewhere, or a full disk, shows while recovering.
+            if isinstance(exc, sqlite3.DatabaseError):
+                raise store.opening_error(self.path, exc) from None
             raise
 
     async def close(self) -> None:

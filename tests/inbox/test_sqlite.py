@@ -336,3 +336,31 @@ def test_closing_while_the_disk_fails_says_what_was_not_saved_and_leaves_no_retr
     assert errors(caplog)[-1] == (
         f"The inbox {state / 'inbox.sqlite3'} could not be written at close; 2 mark(s) were not saved, so the "
         "updates they concern are fetched or processed again at the next start.")
+
+
+def test_a_full_disk_at_start_is_not_called_damage(state, mocker):
+    real_connect = sqlite3.connect
+
+    class FullDisk:
+        """A connection whose disk is full: every write fails."""
+
+        def __init__(self, *args, **kwargs):
+            self.db = real_connect(*args, **kwargs)
+
+        def execute(self, sql, *params):
+            if sql.startswith(("PRAGMA journal_mode", "CREATE", "BEGIN")):
+                raise sqlite3.OperationalError("database or disk is full")
+            return self.db.execute(sql, *params)
+
+        def executescript(self, script):
+            raise sqlite3.OperationalError("database or disk is full")
+
+        def close(self):
+            self.db.close()
+
+    mocker.patch.object(sqlite_file.sqlite3, "connect", FullDisk)
+    with pytest.raises(InboxError) as error:
+        run(SqliteInbox(state).open())
+    assert str(error.value) == (
+        f"Cannot open the inbox {state / 'inbox.sqlite3'} (database or disk is full). Check that the state folder "
+        "is writable and its disk has free space, then start again.")
