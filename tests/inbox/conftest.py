@@ -56,6 +56,12 @@ def rows(path: Path) -> list[tuple[int, int, int]]:
         return db.execute("SELECT update_id, state, attempts FROM updates ORDER BY update_id").fetchall()
 
 
+@pytest.fixture
+def state(tmp_path: Path) -> Path:
+    """Return the state folder of a SQLite inbox (created by its open)."""
+    return tmp_path / "state"
+
+
 @pytest.fixture(params=["memory", "sqlite"])
 def make_inbox(request: pytest.FixtureRequest, tmp_path: Path) -> Callable[..., Inbox]:
     """Return a factory of inboxes of each back end (not opened yet)."""
