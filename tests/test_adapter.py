@@ -2,6 +2,7 @@
 
 import asyncio
 import dataclasses
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -22,7 +23,9 @@ def run_bot(emu: Emulator, conversation, apps=("start", "help", "echo"), modules
     """Run the project's apps on a real Application while ``conversation(emu)`` runs in a thread."""
     config = load_config(ROOT / "config.yaml", {"TELEGRAM_BOT_TOKEN": emu.token,
                                                  "TELEGRAM_BASE_URL": emu.base_url})
-    config = dataclasses.replace(config, apps=tuple(apps), modules=modules or config.modules)
+    # An inbox of its own: the project's state/ outlives each emulator, whose update ids start at 1 again.
+    state = tempfile.TemporaryDirectory(prefix="scaletg-state-")
+    config = dataclasses.replace(config, apps=tuple(apps), modules=modules or config.modules, state=state.name)
     registry = Registry(config.root)
     registry.populate(config.apps, config.modules)
     application = build_application(config, registry)
@@ -37,7 +40,8 @@ def run_bot(emu: Emulator, conversation, apps=("start", "help", "echo"), modules
                 await application.updater.stop()
                 await application.stop()
 
-    return asyncio.run(main())
+    with state:
+        return asyncio.run(main())
 
 
 def texts(messages):

@@ -63,9 +63,15 @@ def test_a_rejected_token_exits_non_zero_without_showing_it(tmp_path):
 
 
 @pytest.mark.parametrize("stop_signal", [signal.SIGINT, signal.SIGTERM])
-def test_conversation_then_clean_stop_with_exit_0_and_no_token_in_debug_logs(stop_signal):
+def test_conversation_then_clean_stop_with_exit_0_and_no_token_in_debug_logs(tmp_path, stop_signal):
+    # The project's config and apps, beside a state folder of its own: the project's state/ outlives
+    # each emulator, whose update ids start at 1 again.
+    (tmp_path / "config.yaml").write_text((ROOT / "config.yaml").read_text())
+    for folder in ("apps", "modules"):
+        (tmp_path / folder).symlink_to(ROOT / folder)
     with Emulator(token=TOKEN) as emu:
-        process = subprocess.Popen([sys.executable, "bot.py", "--log-level", "DEBUG"], cwd=ROOT,
+        process = subprocess.Popen([sys.executable, "bot.py", "--log-level", "DEBUG", "--config",
+                                    str(tmp_path / "config.yaml")], cwd=ROOT,
                                    env=bot_env(TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_BASE_URL=emu.base_url),
                                    stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         try:
