@@ -26,6 +26,18 @@ def run_bot(*args: str, **env: str) -> subprocess.CompletedProcess:
                           capture_output=True, text=True, timeout=60)
 
 
+def project_copy(tmp_path: Path) -> str:
+    """Return the config of the project's config and apps beside a state folder of their own.
+
+    A running bot opens its inbox in the state folder: the project's own would outlive each
+    emulator (whose update ids start at 1 again) and be locked by a bot running from this checkout.
+    """
+    (tmp_path / "config.yaml").write_text((ROOT / "config.yaml").read_text())
+    for folder in ("apps", "modules"):
+        (tmp_path / folder).symlink_to(ROOT / folder)
+    return str(tmp_path / "config.yaml")
+
+
 def write_config(tmp_path: Path, text: str) -> str:
     path = tmp_path / "config.yaml"
     path.write_text(text)
@@ -56,7 +68,8 @@ def test_an_unknown_app_is_a_config_error(tmp_path):
 def test_a_rejected_token_exits_non_zero_without_showing_it(tmp_path):
     with Emulator(token=TOKEN) as emu:
         emu.revoke_token()
-        result = run_bot("--log-level", "DEBUG", TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_BASE_URL=emu.base_url)
+        result = run_bot("--log-level", "DEBUG", "--config", project_copy(tmp_path), TELEGRAM_BOT_TOKEN=TOKEN,
+                         TELEGRAM_BASE_URL=emu.base_url)
     assert result.returncode == 1
     assert "error: Telegram rejected the bot token (401 Unauthorized)." in result.stderr
     assert SECRET not in result.stdout + result.stderr
@@ -64,14 +77,9 @@ def test_a_rejected_token_exits_non_zero_without_showing_it(tmp_path):
 
 @pytest.mark.parametrize("stop_signal", [signal.SIGINT, signal.SIGTERM])
 def test_conversation_then_clean_stop_with_exit_0_and_no_token_in_debug_logs(tmp_path, stop_signal):
-    # The project's config and apps, beside a state folder of its own: the project's state/ outlives
-    # each emulator, whose update ids start at 1 again.
-    (tmp_path / "config.yaml").write_text((ROOT / "config.yaml").read_text())
-    for folder in ("apps", "modules"):
-        (tmp_path / folder).symlink_to(ROOT / folder)
     with Emulator(token=TOKEN) as emu:
         process = subprocess.Popen([sys.executable, "bot.py", "--log-level", "DEBUG", "--config",
-                                    str(tmp_path / "config.yaml")], cwd=ROOT,
+                                    project_copy(tmp_path)], cwd=ROOT,
                                    env=bot_env(TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_BASE_URL=emu.base_url),
                                    stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         try:
