@@ -2,6 +2,7 @@
 
 import asyncio
 import dataclasses
+import tempfile
 
 import pytest
 
@@ -22,7 +23,9 @@ def run_bot(emu: Emulator, conversation, apps=("start", "help", "echo"), modules
     """Run the fixture project's apps on a real Application while ``conversation(emu)`` runs in a thread."""
     config = load_config(FIXTURE_CONFIG, {"TELEGRAM_BOT_TOKEN": emu.token,
                                                  "TELEGRAM_BASE_URL": emu.base_url})
-    config = dataclasses.replace(config, apps=tuple(apps), modules=modules or config.modules)
+    # An inbox of its own: a shared state/ would outlive each emulator, whose update ids start at 1 again.
+    state = tempfile.TemporaryDirectory(prefix="scaletg-state-")
+    config = dataclasses.replace(config, apps=tuple(apps), modules=modules or config.modules, state=state.name)
     registry = Registry(config.root, modules_dir=ROOT / "modules")  # the shipped modules
     forget_imports("apps", "modules")  # another project's apps may be imported already
     registry.populate(config.apps, config.modules)
@@ -38,7 +41,8 @@ def run_bot(emu: Emulator, conversation, apps=("start", "help", "echo"), modules
                 await application.updater.stop()
                 await application.stop()
 
-    return asyncio.run(main())
+    with state:
+        return asyncio.run(main())
 
 
 def texts(messages):

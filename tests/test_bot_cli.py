@@ -11,7 +11,7 @@ import pytest
 
 from scaletg_ptb.emulator import Emulator
 
-from .project import FIXTURE_CONFIG, ROOT
+from .project import FIXTURE_CONFIG, FIXTURE_PROJECT, ROOT
 
 FIXTURES = ROOT / "tests"
 PROJECT = ("--config", str(FIXTURE_CONFIG))  # the tests' own project, never the user's config.yaml
@@ -23,6 +23,18 @@ def bot_env(**extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("TELEGRAM_")}
     env.update(PYTHONUNBUFFERED="1", **extra)
     return env
+
+
+def project_copy(tmp_path: Path) -> str:
+    """Return the config of a copy of the fixture project, beside a state folder of its own.
+
+    A running bot opens its inbox in the state folder: a shared one would outlive each emulator
+    (whose update ids start at 1 again) and be locked by another bot.
+    """
+    (tmp_path / "config.yaml").write_text(FIXTURE_CONFIG.read_text())
+    (tmp_path / "apps").symlink_to(FIXTURE_PROJECT / "apps")
+    (tmp_path / "modules").symlink_to(ROOT / "modules")
+    return str(tmp_path / "config.yaml")
 
 
 def run_bot(*args: str, **env: str) -> subprocess.CompletedProcess:
@@ -181,9 +193,10 @@ def test_a_rejected_token_shows_the_whole_story_at_debug_without_the_token(tmp_p
 
 
 @pytest.mark.parametrize("stop_signal", [signal.SIGINT, signal.SIGTERM])
-def test_conversation_then_clean_stop_with_exit_0_and_no_token_in_debug_logs(stop_signal):
+def test_conversation_then_clean_stop_with_exit_0_and_no_token_in_debug_logs(tmp_path, stop_signal):
     with Emulator(token=TOKEN) as emu:
-        process = subprocess.Popen([sys.executable, "bot.py", *PROJECT, "--log-level", "DEBUG"], cwd=ROOT,
+        process = subprocess.Popen([sys.executable, "bot.py", "--config", project_copy(tmp_path), "--log-level",
+                                    "DEBUG"], cwd=ROOT,
                                    env=bot_env(TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_BASE_URL=emu.base_url),
                                    stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         try:

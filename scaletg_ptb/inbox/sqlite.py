@@ -59,12 +59,25 @@ class SqliteInbox(LocalInbox):
         try:
             self._db = store.connect(self.path)
             self._recover(self._db)
-        except BaseException:
+        except BaseException as exc:
             self._lock.close()
+            if self._db is not None:
+                self._db.close()
+                self._db = None
+            # connect() reads only the updates table: damage elsewhere, or a full disk, shows while recovering.
+            if isinstance(exc, sqlite3.DatabaseError):
+                raise store.opening_error(self.path, exc) from None
             raise
 
     async def close(self) -> None:
         self.flush_now()
+        if self._flush is not None:  # that last write failed: no retry may run on a closed file
+            self._flush.cancel()
+            self._flush = None
+        if self._statements:
+            marks, self._statements = sum(len(rows) for _, rows in self._statements), []
+            log.warning("The inbox %s could not be written at close; %d mark(s) were not saved, so the updates "
+                        "they concern are fetched or processed again at the next start.", self.path, marks)
         if self._db is not None:
             self._db.close()
             self._db = None

@@ -44,7 +44,7 @@ def connect(path: Path) -> sqlite3.Connection:
     try:
         db = sqlite3.connect(path, isolation_level=None, timeout=10.0)
     except sqlite3.Error as exc:
-        raise InboxError(f"Cannot open the inbox {path} ({exc}). Check the state folder's permissions.") from None
+        raise unusable(path, exc) from None
     try:
         db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA synchronous=NORMAL")
@@ -52,11 +52,28 @@ def connect(path: Path) -> sqlite3.Connection:
         db.execute("SELECT count(*) FROM updates").fetchone()
     except sqlite3.DatabaseError as exc:
         db.close()
-        raise InboxError(
-            f"The inbox {path} is damaged ({exc}). It was left as it is: move it away to start with an "
-            "empty inbox (the updates in it are then lost) or restore it from a backup, then start again."
-        ) from None
+        raise opening_error(path, exc) from None
     return db
+
+
+def opening_error(path: Path, exc: sqlite3.DatabaseError) -> InboxError:
+    """Return why the inbox cannot be opened: the file is damaged, or the disk refuses (full, read-only, locked)."""
+    # OperationalError is the disk's or the folder's doing, not the file's: moving the file away would lose updates.
+    return unusable(path, exc) if isinstance(exc, sqlite3.OperationalError) else damaged(path, exc)
+
+
+def unusable(path: Path, exc: sqlite3.Error) -> InboxError:
+    """Return the error that refuses an inbox the disk will not let us use."""
+    return InboxError(f"Cannot open the inbox {path} ({exc}). Check that the state folder is writable and its "
+                      "disk has free space, then start again.")
+
+
+def damaged(path: Path, exc: sqlite3.DatabaseError) -> InboxError:
+    """Return the error that refuses a damaged inbox file, saying the fix."""
+    return InboxError(
+        f"The inbox {path} is damaged ({exc}). It was left as it is: move it away to start with an "
+        "empty inbox (the updates in it are then lost) or restore it from a backup, then start again."
+    )
 
 
 def dumps(raw: object) -> str:
@@ -117,5 +134,8 @@ class transaction:
         self.db.execute("BEGIN IMMEDIATE")
 
     def __exit__(self, kind: object, exc: object, tb: object) -> None:
-        self.db.execute("ROLLBACK" if kind is not None else "COMMIT")
+        if kind is None:
+            self.db.execute("COMMIT")
+        elif self.db.in_transaction:  # SQLite rolls back by itself on some errors (SQLITE_FULL, IOERR)
+            self.db.execute("ROLLBACK")
 
