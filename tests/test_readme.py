@@ -33,7 +33,8 @@ COVERED = {
         "tests/emulator/test_control.py::test_a_chat_read_can_wait_for_the_bots_answer",
     "curl -s -d user=Alice -d 'button=Show commands' http://127.0.0.1:8081/_emulator/press":
         "tests/emulator/test_control.py::test_a_group_and_a_press_of_the_latest_keyboard",
-    "python bot.py inbox": "tests/reliability/test_inbox_command.py::test_status_retry_and_drop_work_while_the_bot_runs",
+    "python bot.py inbox":
+        "tests/reliability/test_inbox_command.py::test_status_retry_and_drop_work_while_the_bot_runs",
     "python bot.py inbox retry 1234":
         "tests/reliability/test_inbox_command.py::test_status_retry_and_drop_work_while_the_bot_runs",
     "python bot.py inbox drop all":
