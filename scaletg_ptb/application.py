@@ -14,7 +14,7 @@ from telegram.error import InvalidToken, NetworkError
 from telegram.ext import Application
 
 from .logs import Redactor
-from .poller import MAX_BACKOFF, network_hint
+from .poller import MAX_BACKOFF, InboxUpdater, network_hint
 
 if TYPE_CHECKING:
     from .adapter import Adapter
@@ -89,7 +89,10 @@ class ScaleApplication(Application):  # type: ignore[type-arg]
                 await asyncio.sleep(delay)  # a stop signal ends the process meanwhile
 
     async def shutdown(self) -> None:
+        started = self.adapter.dispatcher is not None  # getMe answered: the bot can make calls
         await self.adapter.stop()
+        if started and isinstance(self.updater, InboxUpdater):
+            await self.updater.confirm()  # the updates in hand are done now: the inbox forgets them
         await super().shutdown()
         if self._inbox_open:
             await self.inbox.close()

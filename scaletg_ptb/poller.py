@@ -159,20 +159,26 @@ class InboxUpdater(Updater):
         for task in tasks:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
-        if self.poller is not None and self.poller.offset is not None:
-            await self._confirm(self.poller)
+        await self.confirm()
 
     async def _feed(self) -> None:
         while True:
             view = await self.inbox.take()
             await self.update_queue.put(ViewedUpdate(view))
 
-    async def _confirm(self, poller: Poller) -> None:
-        """Tell Telegram the stored updates were received, so they are not sent again after a restart."""
+    async def confirm(self) -> None:
+        """Tell Telegram the stored updates were received, so they are not sent again after a restart.
+
+        Called at stop, and again at shutdown once the updates in hand are done: then the inbox
+        can forget the done ones too.
+        """
+        if self.poller is None or self.poller.offset is None:
+            return
+        offset = self.poller.offset
         try:
-            await self.bot.do_api_request("getUpdates", api_kwargs={"offset": poller.offset, "timeout": 0,
-                                                                     "limit": 1}, read_timeout=self.read_timeout)
-            await self.inbox.confirmed(poller.offset or 0)
+            await self.bot.do_api_request("getUpdates", api_kwargs={"offset": offset, "timeout": 0, "limit": 1},
+                                          read_timeout=self.read_timeout)
+            await self.inbox.confirmed(offset)
         except TelegramError as exc:
             log.warning("Could not confirm the last fetched updates to Telegram (%s); they are stored "
                         "and will be skipped if delivered again.", exc)

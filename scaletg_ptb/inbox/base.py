@@ -201,6 +201,8 @@ class LocalInbox(Inbox):
 
     async def confirmed(self, offset: int) -> None:
         self._confirmed = max(self._confirmed, offset)
+        if self._dead_ids:  # Telegram cannot send these again: no need to recognise them
+            self._dead_ids = {update_id for update_id in self._dead_ids if update_id >= offset}
         forgotten = {update_id for update_id in self._done if update_id < offset}
         if forgotten:
             self._done -= forgotten

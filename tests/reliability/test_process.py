@@ -4,8 +4,18 @@ import signal
 import socket
 
 from scaletg_ptb.emulator import Emulator
+from scaletg_ptb.inbox import sqlite_file
 
 from .conftest import TOKEN, make_project
+
+
+def inbox_rows(project):
+    """Return how many updates the project's inbox file still holds (done ones included)."""
+    db = sqlite_file.connect(project / "state" / sqlite_file.FILENAME)
+    try:
+        return db.execute("SELECT count(*) FROM updates").fetchone()[0]
+    finally:
+        db.close()
 
 
 def texts(messages):
@@ -79,6 +89,7 @@ def test_sigterm_finishes_the_update_in_hand_and_nothing_repeats_after_a_restart
     assert bot.wait() == 0
     assert texts(emu.bot_messages(chat["id"])) == ["slept 1"]
     assert emu.pending_update_count() == 0
+    assert inbox_rows(tmp_path) == 0  # done and confirmed: nothing of it is kept
 
     again = start_bot(config, emu.base_url)
     emu.user_says(alice, chat, "after restart")
