@@ -12,10 +12,12 @@ from typing import Any
 from .bottoken import TOKEN_ENV as TOKEN_ENV  # re-exported: it has always been importable from here
 from .bottoken import read_token
 from .errors import ConfigError
+from .urls import is_redis_url, shown_url
 from .yamlcheck import Checker, kind, read_yaml
 
 DEFAULT_BASE_URL = "https://api.telegram.org/bot"
 BASE_URL_ENV = "TELEGRAM_BASE_URL"
+INBOX_ENV = "SCALETG_INBOX"
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
@@ -132,7 +134,7 @@ def check_config(
         "delivery": _delivery(checker, _section(checker, data, "delivery")),
         "log_level": _log_level(checker, _section(checker, data, "logging")),
         "state": checker.optional(data, "state_dir", str, "state"),
-        "inbox": _inbox(checker, data),
+        "inbox": _inbox(checker, data, environ),
     }
     token, token_source = read_token(checker, data, environ, required=require_token,
                                  validate=require_token if validate_token is None else validate_token)
@@ -240,12 +242,18 @@ def _delivery(checker: Checker, data: Mapping[str, Any]) -> DeliveryConfig:
     return DeliveryConfig(**values, rate_limit=rate_limit, uncertain=uncertain)
 
 
-def _inbox(checker: Checker, data: Mapping[str, Any]) -> str:
-    inbox = checker.optional(data, "inbox", str, "sqlite")
-    if inbox not in ("sqlite", "memory"):
-        checker.error("inbox", f"'inbox' must be sqlite or memory, got {inbox!r}.")
-        return "sqlite"
-    return inbox
+def _inbox(checker: Checker, data: Mapping[str, Any], environ: Mapping[str, str]) -> str:
+    from_environ = environ.get(INBOX_ENV, "").strip()
+    inbox = from_environ or checker.optional(data, "inbox", str, "sqlite")
+    if inbox in ("sqlite", "memory") or is_redis_url(inbox):
+        return inbox
+    where = f"{INBOX_ENV}" if from_environ else "'inbox'"
+    message = (f"{where} must be sqlite, memory or a Redis URL (redis://host:6379/0, rediss://…), "
+               f"got {shown_url(inbox)!r}.")
+    if from_environ:
+        raise ConfigError(message + " Fix the environment variable.")
+    checker.error("inbox", message)
+    return "sqlite"
 
 
 def _log_level(checker: Checker, data: Mapping[str, Any]) -> str:

@@ -48,6 +48,9 @@ class Poller:
             pass
         while True:
             await self.inbox.wait_for_room()
+            offset = await self.inbox.lead_polling()  # another poller may hold the lease: wait
+            if offset is not None:
+                self.offset = offset
             await self.poll_once(self.timeout)
 
     async def poll_once(self, timeout: float) -> int:

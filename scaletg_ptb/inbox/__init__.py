@@ -1,9 +1,10 @@
-"""The inbox between fetching and processing: ``sqlite`` (durable, the default) or ``memory``."""
+"""The inbox between fetching and processing: ``sqlite`` (durable, the default), ``memory``, or Redis."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ..urls import is_redis_url
 from .base import DeadLetter, Inbox, InboxError, Status, chat_of
 
 if TYPE_CHECKING:
@@ -15,6 +16,11 @@ KINDS = ("sqlite", "memory")
 def create_inbox(config: Config) -> Inbox:
     """Return the inbox the config asks for (not opened yet)."""
     processing = config.processing
+    if is_redis_url(config.inbox):
+        from .redis import RedisInbox
+
+        return RedisInbox(config.inbox, processing.max_pending, processing.max_attempts,
+                          concurrency=processing.concurrency)
     if config.inbox == "memory":
         from .memory import MemoryInbox
 

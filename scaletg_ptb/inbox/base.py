@@ -124,6 +124,15 @@ class Inbox(abc.ABC):
     async def drop(self, update_ids: Iterable[int] | None) -> int:
         """Delete set-aside updates (all when None); return how many."""
 
+    async def lead_polling(self) -> int | None:
+        """Return once this process may call ``getUpdates`` now; called before every call.
+
+        A shared inbox lets one poller of many poll at a time (a lease); it returns the offset
+        to continue from when this process has just taken over, else None. In-process inboxes
+        have one poller: they return None at once.
+        """
+        return None
+
     def flush_now(self) -> None:  # noqa: B027 - optional for in-memory inboxes
         """Write pending marks at once, synchronously (before a forced exit)."""
 

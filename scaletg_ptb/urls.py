@@ -1,0 +1,21 @@
+"""Service URLs (the inbox's Redis): what kind they name, and how to show them without secrets."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+REDIS_SCHEMES = ("redis", "rediss", "unix")
+
+
+def is_redis_url(value: str) -> bool:
+    """Tell whether ``value`` is a Redis URL (``redis://``, ``rediss://`` or ``unix://``)."""
+    return urlsplit(value).scheme in REDIS_SCHEMES and "://" in value
+
+
+def shown_url(url: str) -> str:
+    """Return ``url`` with its user and password replaced by ``***`` (safe for logs and messages)."""
+    parts = urlsplit(url)
+    if "@" not in parts.netloc:
+        return url
+    host = parts.netloc.rsplit("@", 1)[1]
+    return parts._replace(netloc=f"***@{host}").geturl()
