@@ -19,12 +19,13 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from scaletg_ptb import ConfigError, Redactor, build_application, configure_logging, load_config
-from scaletg_ptb.adapter import allowed_updates
+from scaletg_ptb import ConfigError, Redactor, Registry, build_application, configure_logging, load_config
+from scaletg_ptb.adapter import Role, allowed_updates
 from scaletg_ptb.application import TokenRejected
 from scaletg_ptb.cli import (
     EXIT_CONFIG_ERROR,
     EXIT_RUNTIME_ERROR,
+    ROLES,
     check,
     fail,
     load_registry,
@@ -35,6 +36,7 @@ from scaletg_ptb.cli import (
 from scaletg_ptb.config import check_config
 from scaletg_ptb.inbox import InboxError
 from scaletg_ptb.reload import ReloaderLink
+from scaletg_ptb.urls import is_redis_url
 
 PROJECT = Path(__file__).resolve().parent
 
@@ -44,6 +46,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv, project=PROJECT)
     if args.command and args.command[0] == "inbox":
         return inbox(args)
+    if args.command and args.command[0] in ROLES:
+        return run(args, role=args.command[0])
     if args.command:  # startapp NAME
         return startapp(args.command[1], args.config)
     if args.check:
@@ -62,8 +66,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     return run(args)
 
 
-def run(args: argparse.Namespace) -> int:
-    """Run the bot against the Bot API until a stop signal; return the exit status."""
+def run(args: argparse.Namespace, role: Role = "all") -> int:
+    """Run the bot (or one ``role`` of it) against the Bot API until a stop signal; return the exit status."""
     redactor = Redactor()
     link = ReloaderLink.from_environ()  # set when `--reload` runs this process as its child
     try:
@@ -72,8 +76,17 @@ def run(args: argparse.Namespace) -> int:
             config = link.adapt(config)
         redactor.add(config.token)
         configure_logging(args.log_level or config.log_level, redactor)
-        registry = load_registry(config, args.config, checker.errors)
-        application = build_application(config, registry, handle_signals=True)
+        if role != "all" and not is_redis_url(config.inbox):
+            raise ConfigError(f"python bot.py {role} runs one role of a bot spread over several processes, which "
+                              "share their inbox in Redis: set 'inbox' in the config (inbox: redis://host:6379/0) "
+                              "or SCALETG_INBOX. For one process, run python bot.py.")
+        if role == "poll":  # the poller never runs apps: it loads none
+            if checker.errors:
+                raise ConfigError(*checker.errors)
+            registry = Registry(config.root)
+        else:
+            registry = load_registry(config, args.config, checker.errors)
+        application = build_application(config, registry, handle_signals=True, role=role)
         if link is not None:
             link.attach(application)
     except ConfigError as exc:

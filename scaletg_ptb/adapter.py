@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Literal
 
 import telegram
 from telegram.ext import ApplicationBuilder, ContextTypes, ExtBot, TypeHandler
@@ -26,18 +26,22 @@ from .registry import Registry
 from .request import BoundedRequest
 from .sending import send_reply
 from .updates import ViewedUpdate
+from .urls import shown_url
 from .workers import WorkerPool
 
 log = logging.getLogger("scaletg_ptb")
+Role = Literal["all", "poll", "work"]
 
 
 class Adapter:
     """Own the dispatcher and its worker pool for the lifetime of one Application."""
 
-    def __init__(self, config: Config, registry: Registry, inbox: Inbox, observers: Sequence[Observer] = ()) -> None:
+    def __init__(self, config: Config, registry: Registry, inbox: Inbox, observers: Sequence[Observer] = (),
+                 role: Role = "all") -> None:
         self.config = config
         self.registry = registry
         self.inbox = inbox
+        self.role = role
         self.observers = tuple(observers)
         self.dispatcher: Dispatcher | None = None
         self.workers: WorkerPool | None = None
@@ -45,6 +49,11 @@ class Adapter:
     async def start(self, bot: ExtBot[None]) -> None:
         """Create the worker pool and the dispatcher once the bot knows who it is."""
         if self.dispatcher is not None:
+            return
+        if self.role == "poll":
+            log.info("@%s is polling %s into the inbox %s; workers (python bot.py work) run the apps. "
+                     "Ctrl-C stops it.", bot.username, self.config.base_url.removesuffix("/bot"),
+                     shown_url(self.config.inbox))
             return
 
         delivery = Delivery(self.config.delivery)  # one per bot: it holds the chats' flood pauses
@@ -58,8 +67,9 @@ class Adapter:
                           commands=commands)
         self.dispatcher = Dispatcher(self.registry, runtime, self.workers, self.observers,
                                      update_timeout=self.config.processing.update_timeout)
-        log.info("@%s is running, long polling %s. Apps: %s. Modules: %s. Ctrl-C stops it.",
-                 bot.username, self.config.base_url.removesuffix("/bot"),
+        doing = (f"working on the inbox {shown_url(self.config.inbox)}" if self.role == "work"
+                 else f"long polling {self.config.base_url.removesuffix('/bot')}")
+        log.info("@%s is running, %s. Apps: %s. Modules: %s. Ctrl-C stops it.", bot.username, doing,
                  ", ".join(a.name for a in self.registry.apps) or "none (it will answer nothing)",
                  ", ".join(m.name for m in self.registry.modules) or "none")
         for command, first, later in self.registry.command_clashes():
@@ -89,15 +99,17 @@ class Adapter:
 
 
 def build_application(config: Config, registry: Registry, observers: Sequence[Observer] = (), *,
-                      handle_signals: bool = False) -> ScaleApplication:
+                      handle_signals: bool = False, role: Role = "all") -> ScaleApplication:
     """Build PTB's Application with one catch-all handler that feeds the ScaleTG adapter.
 
     ``observers`` are called with each update and its outcome once it is processed;
     ``handle_signals`` makes SIGINT/SIGTERM drain gracefully, a second one force the stop.
+    ``role``: ``all`` polls and runs the apps; ``poll`` only fetches into the (shared) inbox;
+    ``work`` only runs the apps on what the inbox holds.
     """
     quiet_ptb_warnings()  # every bot is built here: one place for the filters
     inbox = create_inbox(config)
-    adapter = Adapter(config, registry, inbox, observers)
+    adapter = Adapter(config, registry, inbox, observers, role)
     processing = config.processing
     polling_request = HTTPXRequest()
     bot = ExtBot(
@@ -106,7 +118,8 @@ def build_application(config: Config, registry: Registry, observers: Sequence[Ob
         request=BoundedRequest(processing.connections),
         get_updates_request=polling_request,
     )
-    updater = InboxUpdater(bot, asyncio.Queue(), inbox, read_timeout=polling_request.read_timeout or 0)
+    updater = InboxUpdater(bot, asyncio.Queue(), inbox, read_timeout=polling_request.read_timeout or 0,
+                           poll=role != "work", feed=role != "poll")
     application = (
         ApplicationBuilder()
         .application_class(ScaleApplication, kwargs={
@@ -117,7 +130,8 @@ def build_application(config: Config, registry: Registry, observers: Sequence[Ob
         .build()
     )
     updater.on_fatal = application.fatal
-    application.add_handler(TypeHandler(telegram.Update, adapter.handle))
+    if role != "poll":
+        application.add_handler(TypeHandler(telegram.Update, adapter.handle))
     application.add_error_handler(_log_error)
     return application
 

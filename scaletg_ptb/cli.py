@@ -30,6 +30,8 @@ EPILOG = """modes:
   python bot.py --check              validate the config, apps and modules, then exit (no token needed)
   python bot.py --check --sandbox    the same, for the sandbox
   python bot.py startapp NAME        create apps/NAME/ with a passing test, then exit
+  python bot.py poll                 only fetch updates into a shared (Redis) inbox; apps run elsewhere
+  python bot.py work                 only run the apps on a shared (Redis) inbox; any number, any machine
   python bot.py inbox                show the inbox: waiting, in progress and set-aside updates
   python bot.py inbox retry ID|all   put set-aside updates back (after fixing the app)
   python bot.py inbox drop ID|all    delete set-aside updates
@@ -39,9 +41,11 @@ The config is config.yaml beside bot.py, whatever the current folder, unless --c
 environment:
   TELEGRAM_BOT_TOKEN   the bot token (overrides 'token' in the config)
   TELEGRAM_BASE_URL    the Bot API base URL (overrides 'base_url'; default https://api.telegram.org/bot)
+  SCALETG_INBOX        the inbox (overrides 'inbox'): sqlite, memory or redis://host:6379/0
 
 exit status: 0 stopped cleanly, 1 runtime failure (token rejected, forced stop), 2 misconfiguration"""
 STARTAPP_USAGE = "python bot.py startapp NAME"
+ROLES = ("poll", "work")
 
 
 def parse_args(argv: Sequence[str] | None = None, project: Path | None = None) -> argparse.Namespace:
@@ -67,10 +71,12 @@ def parse_args(argv: Sequence[str] | None = None, project: Path | None = None) -
     parser.add_argument("--check", action="store_true",
                         help="validate the config, the apps and the modules, report every mistake, then exit "
                              "without connecting (no token needed; with --sandbox: as the sandbox would run)")
-    parser.add_argument("command", nargs="*", metavar="startapp NAME | inbox [retry|drop ID|all]",
+    parser.add_argument("command", nargs="*", metavar="startapp NAME | poll | work | inbox [retry|drop ID|all]",
                         help="startapp: create apps/NAME/ (beside the config) with a working app.py and a "
-                             "passing test, offer to enable it, then exit; inbox: show the inbox, or put "
-                             "set-aside updates back (retry) or delete them (drop), also while the bot runs")
+                             "passing test, offer to enable it, then exit; poll / work: run one role of a "
+                             "bot spread over processes that share a Redis inbox (one poller, any number of "
+                             "workers); inbox: show the inbox, or put set-aside updates back (retry) or "
+                             "delete them (drop), also while the bot runs")
     args = parser.parse_args(argv)
     if args.config is None:
         args.config = default_config(project)
@@ -79,17 +85,25 @@ def parse_args(argv: Sequence[str] | None = None, project: Path | None = None) -
 
 
 def _check_combinations(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
-    if args.command and args.command[0] == "inbox":
+    if args.command and args.command[0] in ROLES:
+        role = args.command[0]
+        if len(args.command) > 1:
+            parser.error(f"{role} takes no arguments: python bot.py {role}")
+        options = [option for option, on in (("--sandbox", args.sandbox), ("--reload", args.reload),
+                                             ("--check", args.check)) if on]
+        if options:
+            parser.error(f"{role} runs one role of the bot; it cannot be combined with {' or '.join(options)}.")
+    elif args.command and args.command[0] == "inbox":
         options = [option for option, on in (("--sandbox", args.sandbox), ("--reload", args.reload),
                                              ("--check", args.check)) if on]
         if options:
             parser.error(f"inbox only reads or repairs the inbox; it cannot be combined with {' or '.join(options)}.")
     elif args.command:
         if args.command[0] != "startapp":
-            suggestion = closest(args.command[0], ["startapp", "inbox"])
+            suggestion = closest(args.command[0], ["startapp", "inbox", *ROLES])
             guess = f" (did you mean {suggestion!r}?)" if suggestion else ""
             parser.error(f"unknown command {' '.join(args.command)!r}{guess}; the commands are: "
-                         f"{STARTAPP_USAGE}, python bot.py inbox")
+                         f"{STARTAPP_USAGE}, python bot.py poll, python bot.py work, python bot.py inbox")
         if len(args.command) != 2:
             parser.error(f"startapp needs a name: {STARTAPP_USAGE}" if len(args.command) == 1
                          else f"startapp takes one name: {STARTAPP_USAGE}")

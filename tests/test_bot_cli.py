@@ -247,3 +247,34 @@ def test_help_explains_every_option_and_mode(tmp_path):
     for mode in ("--check --sandbox", "--sandbox --reload", "startapp NAME", "--reload "):
         assert any(line.startswith(f"  python bot.py {mode}") for line in lines), mode
     assert "The config is config.yaml beside bot.py, whatever the current folder" in result.stdout
+
+
+@pytest.mark.parametrize("role", ["poll", "work"])
+def test_a_role_needs_a_shared_inbox(tmp_path, role):
+    project = make_project(tmp_path, "apps: [greeter]\n")
+    result = run_in(project, "bot.py", role, TELEGRAM_BOT_TOKEN=TOKEN)
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == (
+        f"error: python bot.py {role} runs one role of a bot spread over several processes, which share their "
+        "inbox in Redis: set 'inbox' in the config (inbox: redis://host:6379/0) or SCALETG_INBOX. For one "
+        "process, run python bot.py.\n")
+
+
+@pytest.mark.parametrize("argv, problem", [
+    (["work", "now"], "work takes no arguments: python bot.py work"),
+    (["poll", "--sandbox"], "poll runs one role of the bot; it cannot be combined with --sandbox."),
+    (["wrok"], "unknown command 'wrok' (did you mean 'work'?); the commands are: python bot.py startapp NAME, "
+               "python bot.py poll, python bot.py work, python bot.py inbox"),
+])
+def test_role_usage_errors(tmp_path, argv, problem):
+    result = run_in(make_project(tmp_path, "apps: [greeter]\n"), "bot.py", *argv)
+    assert result.returncode == 2
+    assert result.stderr.splitlines()[-1] == f"python bot.py: error: {problem}"
+
+
+def test_a_malformed_inbox_from_the_environment_is_blamed_on_it_without_its_password(tmp_path):
+    result = run_in(make_project(tmp_path, "apps: [greeter]\n"), "bot.py", "--check",
+                    SCALETG_INBOX="http://admin:hunter2@db.example:6379/0")
+    assert result.returncode == 2
+    assert result.stderr == ("error: SCALETG_INBOX must be sqlite, memory or a Redis URL (redis://host:6379/0, "
+                             "rediss://…), got 'http://***@db.example:6379/0'. Fix the environment variable.\n")
