@@ -107,7 +107,7 @@ def test_an_unknown_command_is_a_usage_error(project):
     assert result.returncode == 2
     assert result.stderr.splitlines()[-1] == ("python bot.py: error: unknown command 'startap x' (did you mean "
                                               "'startapp'?); the commands are: python bot.py startapp NAME, "
-                                              "python bot.py inbox")
+                                              "python bot.py poll, python bot.py work, python bot.py inbox")
 
 
 def test_inbox_cannot_be_combined_with_a_mode(project):
