@@ -73,3 +73,12 @@ def scaletg(folder: Path, app: str, processing: dict[str, int], env: dict[str, s
 def baseline(*options: str) -> Bot:
     """Return the plain PTB echo bot with these command-line options."""
     return Bot("PTB", [sys.executable, str(BENCH / "ptb_echo.py"), *options])
+
+
+def fleet(folder: Path, app: str, processing: dict[str, int], inbox: str, workers: int) -> tuple[Bot, list[Bot]]:
+    """Return a poller and ``workers`` worker processes of this runner, sharing the Redis ``inbox``."""
+    config = write_config(folder, ["start", "help", app], processing)
+    command = [sys.executable, str(ROOT / "bot.py"), "--config", str(config)]
+    env = {"SCALETG_INBOX": inbox}
+    name = f"ScaleTG poll+{workers} work"
+    return Bot(name, [*command, "poll"], env), [Bot(f"{name} (worker)", [*command, "work"], env)] * workers

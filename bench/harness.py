@@ -7,7 +7,7 @@ import os
 import signal
 import subprocess
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
@@ -129,6 +129,7 @@ class Session:
         self.sent: dict[str, Sent] = {}
         self.replies: list[tuple[float, int, str]] = []  # (arrival, chat id, text)
         self.process: BotProcess | None = None
+        self.helpers: list[BotProcess] = []  # more processes of the same bot (workers beside a poller)
         self.startup_cpu = 0.0
         self._next_update_id = 1  # the emulator numbers updates from 1, in injection order
         self._unsubscribe = self.emu.subscribe(self._on_event)
@@ -141,9 +142,10 @@ class Session:
         return self
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
-        if self.process is not None and self.process.process.returncode is None:
-            self.process.process.kill()
-            self.process.process.wait()
+        for process in [self.process, *self.helpers]:
+            if process is not None and process.process.returncode is None:
+                process.process.kill()
+                process.process.wait()
         self._unsubscribe()
         self.emu.stop()
 
@@ -164,9 +166,11 @@ class Session:
         self.sent[text] = Sent(chat, seq, self._next_update_id, at)
         self._next_update_id += 1
 
-    def start(self, bot: Bot, timeout: float = 60.0) -> None:
-        """Start ``bot``; return once it fetched the preloaded updates, or else parked a long poll."""
+    def start(self, bot: Bot, timeout: float = 60.0, helpers: Sequence[Bot] = ()) -> None:
+        """Start ``bot`` (and ``helpers`` first); return once it fetched the preloaded updates, or parked a poll."""
         self.bot = bot
+        self.helpers = [BotProcess(helper, self.emu.base_url, self.workdir / f"{helper.name}-{n}.log")
+                        for n, helper in enumerate(helpers)]
         self.process = BotProcess(bot, self.emu.base_url, self.workdir / f"{bot.name}.log")
         deadline = time.monotonic() + timeout
         while True:
@@ -179,7 +183,7 @@ class Session:
             except AssertionError:
                 if not self.process.alive() or time.monotonic() > deadline:
                     raise RuntimeError(f"{self.bot.name} did not start polling:\n{self.process.tail()}") from None
-        self.startup_cpu = self.process.cpu()
+        self.startup_cpu = sum(process.cpu() for process in self.all_processes)
 
     def wait(self, count: int, stall: float = 20.0) -> bool:
         """Wait until ``count`` replies arrived; False if none came for ``stall`` seconds."""
@@ -192,13 +196,26 @@ class Session:
                 return False
         return True
 
+    @property
+    def all_processes(self) -> list[BotProcess]:
+        """Return the bot's processes: the main one, then its helpers."""
+        return [process for process in [self.process, *self.helpers] if process is not None]
+
     def stop(self) -> tuple[float, dict[str, int], int]:
-        """Read the bot's CPU and memory, stop it with SIGINT; return (cpu, memory, exit status)."""
-        assert self.process is not None
-        cpu, memory = self.process.cpu(), self.process.memory()
-        code = self.process.stop()
-        if code != 0:
-            print(f"  ! {self.bot.name} exited with status {code}:\n{self.process.tail()}")
+        """Read the bot's CPU and memory (summed over its processes), stop them with SIGINT.
+
+        Return (cpu, memory, exit status: the first non-zero one).
+        """
+        processes = self.all_processes
+        cpu = sum(process.cpu() for process in processes)
+        readings = [process.memory() for process in processes]
+        memory = {key: sum(reading.get(key, 0) for reading in readings) for key in ("VmRSS", "VmHWM")}
+        code = 0
+        for process in processes:
+            status = process.stop()
+            if status != 0:
+                print(f"  ! {self.bot.name} ({process.log.name}) exited with status {status}:\n{process.tail()}")
+                code = code or status
         return cpu, memory, code
 
     def result(self, cpu: float, memory: dict[str, int], code: int, *, latency_from: str = "fetch",

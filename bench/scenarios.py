@@ -198,7 +198,13 @@ def ceiling(seconds: float) -> dict[str, float]:
     return {"sendMessage_per_s": requests / elapsed, "getUpdates_updates_per_s": updates / fetch_elapsed}
 
 
+def _scaleout(setup: Setup) -> Result:
+    from .scaleout import scaleout  # it needs redis-py and redis-server, the others do not
+
+    return scaleout(setup)
+
+
 SCENARIOS: dict[str, Callable[[Setup], Result]] = {
     "echo": echo, "echo_plain": echo_plain, "inbox": inbox, "blocking": blocking, "slow_chat": slow_chat,
-    "memory": memory,
+    "memory": memory, "scaleout": _scaleout,
 }

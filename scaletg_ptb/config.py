@@ -44,6 +44,7 @@ class ProcessingConfig:
     update_timeout: float = 60.0  # seconds an update may spend in the apps before it is abandoned
     stop_timeout: float = 30.0  # seconds to finish the updates in hand at SIGINT/SIGTERM
     max_attempts: int = 3  # crashes during one update before it is set aside (a poison update)
+    lease: float = 30.0  # Redis inbox: seconds a worker keeps a chat (and a poller its turn) without a heartbeat
 
 
 @dataclass(frozen=True)
@@ -200,7 +201,7 @@ def _polling(checker: Checker, data: Mapping[str, Any]) -> PollingConfig:
 
 def _processing(checker: Checker, data: Mapping[str, Any]) -> ProcessingConfig:
     counts = ("concurrency", "workers", "max_pending", "connections", "max_attempts")
-    seconds = ("update_timeout", "stop_timeout")
+    seconds = ("update_timeout", "stop_timeout", "lease")
     checker.only_keys(data, "processing.", {*counts, *seconds})
     defaults = ProcessingConfig()
     values: dict[str, Any] = {}

@@ -20,7 +20,7 @@ def create_inbox(config: Config) -> Inbox:
         from .redis import RedisInbox
 
         return RedisInbox(config.inbox, processing.max_pending, processing.max_attempts,
-                          concurrency=processing.concurrency)
+                          concurrency=processing.concurrency, lease=processing.lease)
     if config.inbox == "memory":
         from .memory import MemoryInbox
 

@@ -1,0 +1,62 @@
+"""Scale-out: one poller and 1, 2, 4 worker processes on a real Redis, against one process."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+
+from scaletg_ptb.testing.redis_server import RedisServer
+
+from .bots import fleet, scaletg
+from .harness import Run, Session
+from .scenarios import Result, Setup, burst
+
+THREADS = 4  # processing.workers per worker process: the app blocks, so threads bound each process
+
+
+def scaleout(setup: Setup) -> Result:
+    """An app that blocks 100 ms, 4 threads per process: 1, 2 and 4 workers vs one process, through Redis."""
+    binary = shutil.which("redis-server")
+    chats, per_chat = (40, 3) if setup.quick else (64, 8)
+    result = Result("scaleout", f"100 ms each, {THREADS} threads per process; {chats * per_chat} updates over "
+                                f"{chats} chats, preloaded; poller + N workers on one Redis", [])
+    if binary is None:
+        result.notes.append("skipped: redis-server is not installed (apt install redis-server)")
+        return result
+    processing = {**setup.processing, "workers": THREADS}
+    with tempfile.TemporaryDirectory(prefix="bench-redis-") as folder:
+        server = RedisServer(Path(folder), binary).start()
+        try:
+            single = scaletg(setup.folder("scaleout-one"), "sleepy", processing)
+            result.runs.append(burst(single, setup.workdir, chats, per_chat))
+            for workers in (1, 2, 4):
+                result.runs.append(_fleet_burst(setup, server, processing, workers, chats, per_chat))
+        finally:
+            server.stop()
+    one, *fleets = result.runs
+    by_workers = {int(run.bot.split("+")[1].split()[0]): run for run in fleets}
+    speedup = by_workers[4].rate / by_workers[1].rate if by_workers[1].rate else 0.0
+    result.notes.append("throughput vs 1 worker: " + ", ".join(
+        f"{n} workers {run.rate / by_workers[1].rate:.2f}x" for n, run in by_workers.items()))
+    result.targets = [
+        ("4 workers >= 2.5x the throughput of 1 (the issue: 3 workers >= 2.5x)", speedup >= 2.5),
+        ("no order violation, nothing lost", not any(run.order_violations or run.lost for run in result.runs)),
+    ]
+    return result
+
+
+def _fleet_burst(setup: Setup, server: RedisServer, processing: dict[str, int], workers: int,
+                 chats: int, per_chat: int) -> Run:
+    import redis
+
+    redis.Redis.from_url(server.url).flushall()  # each run starts from an empty inbox
+    poller, hands = fleet(setup.folder(f"scaleout-{workers}"), "sleepy", processing, server.url, workers)
+    with Session(setup.workdir) as session:
+        ids = session.add_chats(chats)
+        for seq in range(per_chat):
+            for chat in ids:
+                session.say(chat, seq)
+        session.start(poller, helpers=hands)
+        session.wait(len(session.sent))
+        return session.result(*session.stop())
