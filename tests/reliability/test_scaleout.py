@@ -1,0 +1,90 @@
+"""A poller and workers on a real Redis, as real bot.py processes: order, nothing lost, deaths survived."""
+
+from __future__ import annotations
+
+import signal
+
+from .conftest import make_project
+from .test_kill import KILLED, burst, repeated, replied, texts, wait_until
+
+WORKERS = 3
+
+
+def project(tmp_path, redis_url, *, lease: float = 2.0):
+    """A project on the shared inbox, with a short lease so that takeovers happen within a test."""
+    return make_project(tmp_path, ["slow_echo"], f"inbox: {redis_url}\nprocessing: {{lease: {lease}}}\n")
+
+
+def all_answered(emu, chats, sent) -> dict[int, list[str]]:
+    """Wait until every chat has at least its messages answered; return each chat's answers."""
+    expected = sum(len(texts_sent) for texts_sent in sent.values())
+    wait_until(lambda: replied(emu, chats) >= expected, 60, f"{expected} replies")
+    emu.wait_until_confirmed(timeout=20)
+    return {chat["id"]: texts(emu, chat["id"]) for chat in chats}
+
+
+def test_a_poller_and_three_workers_serve_a_burst_in_order(tmp_path, emu, start_bot, redis_url):
+    config = project(tmp_path, redis_url)
+    workers = [start_bot(config, emu.base_url, "work") for _ in range(WORKERS)]
+    poller = start_bot(config, emu.base_url, "poll")
+    chats, sent = burst(emu)
+    answers = all_answered(emu, chats, sent)
+    for chat in chats:
+        assert answers[chat["id"]] == sent[chat["id"]]  # nothing lost, nothing repeated, in order
+    for bot in [poller, *workers]:
+        bot.signal(signal.SIGTERM)
+    assert [bot.wait() for bot in [poller, *workers]] == [0] * (WORKERS + 1)
+    assert "answered by 'slow_echo'" in "".join(bot.output for bot in workers[1:])  # the work was shared
+
+
+def test_a_killed_worker_s_chats_go_to_the_others(tmp_path, emu, start_bot, redis_url):
+    config = project(tmp_path, redis_url)
+    workers = [start_bot(config, emu.base_url, "work") for _ in range(WORKERS)]
+    poller = start_bot(config, emu.base_url, "poll")
+    chats, sent = burst(emu)
+    wait_until(lambda: "answered by 'slow_echo'" in workers[0].output, 30, "the first worker to answer")
+    workers[0].signal(signal.SIGKILL)
+    assert workers[0].wait() == KILLED
+    answers = all_answered(emu, chats, sent)
+    repeats = [repeat for chat in chats for repeat in repeated(answers[chat["id"]], sent[chat["id"]])]
+    # Only what the killed worker had in progress runs again: at most one update per chat it held.
+    assert len(repeats) <= len(chats)
+    for bot in [poller, *workers[1:]]:
+        bot.signal(signal.SIGTERM)
+        assert bot.wait() == 0
+
+
+def test_a_standby_poller_takes_over_when_the_active_one_is_killed(tmp_path, emu, start_bot, redis_url):
+    config = project(tmp_path, redis_url)
+    worker = start_bot(config, emu.base_url, "work")
+    active = start_bot(config, emu.base_url, "poll")
+    emu.wait_for_long_poll(timeout=20)
+    standby = start_bot(config, emu.base_url, "poll")
+    chats, sent = burst(emu)
+    wait_until(lambda: replied(emu, chats) >= 50, 30, "50 replies")
+    active.signal(signal.SIGKILL)
+    assert active.wait() == KILLED
+    answers = all_answered(emu, chats, sent)
+    for chat in chats:
+        assert answers[chat["id"]] == sent[chat["id"]]  # nothing lost, nothing repeated
+    assert "Fetched updates [" in standby.output  # it did take over
+    conflicts = [call for call in emu.calls if call.method == "getUpdates" and call.status == 409]
+    assert conflicts == []  # never two getUpdates at once
+    for bot in (standby, worker):
+        bot.signal(signal.SIGTERM)
+        assert bot.wait() == 0
+
+
+def test_a_redis_restart_mid_burst_loses_nothing(tmp_path, emu, start_bot, redis_url, redis_server):
+    config = project(tmp_path, redis_url)
+    workers = [start_bot(config, emu.base_url, "work") for _ in range(2)]
+    poller = start_bot(config, emu.base_url, "poll")
+    chats, sent = burst(emu)
+    wait_until(lambda: replied(emu, chats) >= 60, 30, "60 replies")
+    redis_server.restart()  # append-only persistence: what was stored survives
+    answers = all_answered(emu, chats, sent)
+    for chat in chats:
+        repeated(answers[chat["id"]], sent[chat["id"]])  # every message answered, in order
+    for bot in [poller, *workers]:
+        bot.signal(signal.SIGTERM)
+        assert bot.wait() == 0
