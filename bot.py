@@ -75,6 +75,7 @@ def run(args: argparse.Namespace, role: Role = "all") -> int:
         if link is not None:
             config = link.adapt(config)
         redactor.add(config.token)
+        redactor.add_url(config.inbox)  # a Redis password is a secret like the token
         configure_logging(args.log_level or config.log_level, redactor)
         if role != "all" and not is_redis_url(config.inbox):
             raise ConfigError(f"python bot.py {role} runs one role of a bot spread over several processes, which "
@@ -117,13 +118,15 @@ def inbox(args: argparse.Namespace) -> int:
     """Run ``python bot.py inbox ...``: print the inbox's state or repair it."""
     from scaletg_ptb.inbox.command import run_inbox_command
 
+    redactor = Redactor()
     try:
         config = load_config(args.config, require_token=False)
-        print(run_inbox_command(config, args.command[1:]))
+        redactor.add_url(config.inbox)
+        print(redactor(run_inbox_command(config, args.command[1:])))
     except ConfigError as exc:
-        return fail(exc, EXIT_CONFIG_ERROR)
+        return fail(exc, EXIT_CONFIG_ERROR, redactor)
     except InboxError as exc:
-        return fail(exc, EXIT_RUNTIME_ERROR)
+        return fail(exc, EXIT_RUNTIME_ERROR, redactor)
     return 0
 
 

@@ -8,6 +8,9 @@ import sys
 import traceback
 from collections.abc import Callable, Iterable
 from typing import TextIO
+from urllib.parse import quote
+
+from .urls import url_credentials
 
 FORMAT = "%(asctime)s %(levelname)-7s %(name)s: %(message)s"
 REDACTED = "***"
@@ -36,6 +39,22 @@ class Redactor:
         for pair in pairs:
             if pair not in self._needles:
                 self._needles.append(pair)
+
+    def add_url(self, url: str) -> None:
+        """Redact the user and password of a service URL (the inbox's Redis) from now on.
+
+        The whole ``user:password@`` goes wherever it appears; the password alone too, once it
+        is long enough not to be an everyday word (a 1-letter one would blank every "a").
+        """
+        user, password = url_credentials(url)
+        if not (user or password):
+            return
+        for form in {f"{user}:{password}@", f"{quote(user)}:{quote(password)}@", f":{password}@"}:
+            if form.strip(":@") and (form, f"{REDACTED}@") not in self._needles:
+                self._needles.insert(0, (form, f"{REDACTED}@"))
+        for secret in {password, quote(password)} if len(password) >= 4 else ():
+            if (secret, REDACTED) not in self._needles:
+                self._needles.append((secret, REDACTED))
 
     def __call__(self, text: str) -> str:
         for needle, replacement in self._needles:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 REDIS_SCHEMES = ("redis", "rediss", "unix")
 
@@ -19,3 +19,9 @@ def shown_url(url: str) -> str:
         return url
     host = parts.netloc.rsplit("@", 1)[1]
     return parts._replace(netloc=f"***@{host}").geturl()
+
+
+def url_credentials(url: str) -> tuple[str, str]:
+    """Return the (user, password) of ``url``, decoded; empty strings when it has none."""
+    parts = urlsplit(url)
+    return unquote(parts.username or ""), unquote(parts.password or "")

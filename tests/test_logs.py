@@ -86,3 +86,18 @@ def test_messages_name_an_update_the_same_way_everywhere():
                  for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
                  if loose.search(line)]
     assert offenders == []
+
+
+def test_a_redis_url_s_credentials_are_redacted_in_every_form():
+    redactor = Redactor(["123456:ABCDEFGHIJKLMNOP"])
+    redactor.add_url("redis://admin:hunter%402@db.example:6379/0")
+    text = ("connecting to redis://admin:hunter%402@db.example:6379/0 as admin with hunter@2; "
+            "token 123456:ABCDEFGHIJKLMNOP")
+    assert redactor(text) == ("connecting to redis://***@db.example:6379/0 as admin with ***; "
+                              "token 123456:***")
+
+
+def test_a_short_password_is_redacted_only_inside_its_url():
+    redactor = Redactor()
+    redactor.add_url("redis://:pw@db.example:6379/0")
+    assert redactor("redis://:pw@db.example:6379/0 and pwx") == "redis://***@db.example:6379/0 and pwx"
