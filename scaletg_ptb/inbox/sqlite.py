@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from ..core import Update
+from ..private import private_file, private_folder
 from ..updates import view_of
 from . import sqlite_file as store
 from .base import DeadLetter, InboxError, LocalInbox, Status, chat_of
@@ -54,9 +55,11 @@ class SqliteInbox(LocalInbox):
         self._data_version = 0
 
     async def open(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        private_folder(self.path.parent)
+        private_file(self.lock_path)
         self._lock = _lock(self.lock_path)
         try:
+            private_file(self.path)  # SQLite gives its -wal and -shm files the database file's mode
             self._db = store.connect(self.path)
             self._recover(self._db)
         except BaseException as exc:
