@@ -76,7 +76,8 @@ class Config:
     delivery: DeliveryConfig = DeliveryConfig()
     log_level: str = "INFO"
     state: str = "state"  # folder for the inbox, relative to the root
-    inbox: str = "sqlite"  # where fetched updates wait: "sqlite" (durable) or "memory"
+    inbox: str = "sqlite"  # where fetched updates wait: "sqlite" (durable), "memory" or a Redis URL
+    dead_letter_days: float = 30.0  # set-aside updates are deleted after this many days
 
     @property
     def root(self) -> Path:
@@ -135,7 +136,7 @@ def check_config(
         "delivery": _delivery(checker, _section(checker, data, "delivery")),
         "log_level": _log_level(checker, _section(checker, data, "logging")),
         "state": checker.optional(data, "state_dir", str, "state"),
-        "inbox": _inbox(checker, data, environ),
+        **_inbox(checker, data, environ),
     }
     token, token_source = read_token(checker, data, environ, required=require_token,
                                  validate=require_token if validate_token is None else validate_token)
@@ -243,17 +244,33 @@ def _delivery(checker: Checker, data: Mapping[str, Any]) -> DeliveryConfig:
     return DeliveryConfig(**values, rate_limit=rate_limit, uncertain=uncertain)
 
 
-def _inbox(checker: Checker, data: Mapping[str, Any], environ: Mapping[str, str]) -> str:
+def _inbox(checker: Checker, data: Mapping[str, Any], environ: Mapping[str, str]) -> dict[str, Any]:
+    """Read ``inbox: URL`` or ``inbox: {url: URL, dead_letter_days: N}``; SCALETG_INBOX overrides the URL."""
+    section: Any = data.get("inbox")
+    if isinstance(section, dict):
+        checker.only_keys(section, "inbox.", {"url", "dead_letter_days"})
+        days = checker.optional(section, "dead_letter_days", (int, float), 30.0, "inbox.")
+        if days <= 0:
+            checker.error("inbox.dead_letter_days", f"'inbox.dead_letter_days' must be more than 0, got {days!r}.")
+            days = 30.0
+        url = _inbox_url(checker, section, environ, "inbox.url", "url")
+    else:
+        days, url = 30.0, _inbox_url(checker, data, environ, "inbox", "inbox")
+    return {"inbox": url, "dead_letter_days": float(days)}
+
+
+def _inbox_url(checker: Checker, data: Mapping[str, Any], environ: Mapping[str, str], name: str, key: str) -> str:
     from_environ = environ.get(INBOX_ENV, "").strip()
-    inbox = from_environ or checker.optional(data, "inbox", str, "sqlite")
+    prefix = name.removesuffix(key)
+    inbox = from_environ or checker.optional(data, key, str, "sqlite", prefix)
     if inbox in ("sqlite", "memory") or is_redis_url(inbox):
         return inbox
-    where = f"{INBOX_ENV}" if from_environ else "'inbox'"
+    where = f"{INBOX_ENV}" if from_environ else f"'{name}'"
     message = (f"{where} must be sqlite, memory or a Redis URL (redis://host:6379/0, rediss://…), "
                f"got {shown_url(inbox)!r}.")
     if from_environ:
         raise ConfigError(message + " Fix the environment variable.")
-    checker.error("inbox", message)
+    checker.error(name, message)
     return "sqlite"
 
 

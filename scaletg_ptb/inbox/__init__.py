@@ -27,7 +27,7 @@ def create_inbox(config: Config) -> Inbox:
         return MemoryInbox(processing.max_pending)
     from .sqlite import SqliteInbox
 
-    return SqliteInbox(config.state_dir, processing.max_pending, processing.max_attempts)
+    return SqliteInbox(config.state_dir, processing.max_pending, processing.max_attempts, config.dead_letter_days)
 
 
 __all__ = ["KINDS", "DeadLetter", "Inbox", "InboxError", "Status", "chat_of", "create_inbox"]

@@ -24,6 +24,7 @@ def run_inbox_command(config: Config, words: Sequence[str]) -> str:
         return f"The inbox {path} does not exist yet: the bot has not run with this config."
     db = sqlite_file.connect(path)
     try:
+        sqlite_file.forget_dead_letters(db, config.dead_letter_days)
         if action == "status":
             return describe(path, sqlite_file.status(db), sqlite_file.dead_letters(db))
         if action == "retry":

@@ -41,11 +41,14 @@ class SqliteInbox(LocalInbox):
 
     durable = True
 
-    def __init__(self, state_dir: Path, max_pending: int = 1000, max_attempts: int = 3) -> None:
+    def __init__(self, state_dir: Path, max_pending: int = 1000, max_attempts: int = 3,
+                 dead_letter_days: float = 30.0) -> None:
         super().__init__(max_pending)
         self.path = state_dir / store.FILENAME
         self.lock_path = state_dir / "inbox.lock"
         self.max_attempts = max_attempts
+        self.dead_letter_days = dead_letter_days
+        self._forgotten_at = 0.0  # when expired dead letters were last deleted
         self._db: sqlite3.Connection | None = None
         self._lock: IO[str] | None = None
         self._statements: list[Statement] = []
@@ -61,6 +64,7 @@ class SqliteInbox(LocalInbox):
         try:
             private_file(self.path)  # SQLite gives its -wal and -shm files the database file's mode
             self._db = store.connect(self.path)
+            self._forget_old_dead_letters()
             self._recover(self._db)
         except BaseException as exc:
             self._lock.close()
@@ -98,6 +102,7 @@ class SqliteInbox(LocalInbox):
                 await self._ready.wait()
         if not self._queue:
             self._load_external()
+            self._forget_old_dead_letters()
 
     async def status(self) -> Status:
         return store.status(self._connection())
@@ -212,6 +217,21 @@ class SqliteInbox(LocalInbox):
             log.warning("Resuming %d update(s) stored before the last stop, in order (%d were in progress "
                         "and run again).", resumed, interrupted)
         self._data_version = db.execute("PRAGMA data_version").fetchone()[0]
+
+    def _forget_old_dead_letters(self) -> None:
+        """Delete expired set-aside updates, at most once a minute (called while idle)."""
+        if self._db is None or time.monotonic() - self._forgotten_at < 60:
+            return
+        self._forgotten_at = time.monotonic()
+        try:
+            forgotten = store.forget_dead_letters(self._db, self.dead_letter_days)
+        except sqlite3.Error as exc:
+            log.warning("Could not delete the expired set-aside updates of %s (%s); trying again later.",
+                        self.path, exc)
+            return
+        if forgotten:
+            log.info("Deleted %d set-aside update(s) older than %g days (inbox.dead_letter_days).",
+                     forgotten, self.dead_letter_days)
 
     def _load_external(self, force: bool = False) -> None:
         """Queue updates another process put back (``python bot.py inbox retry``)."""

@@ -90,6 +90,12 @@ def status(db: sqlite3.Connection) -> Status:
                   None if oldest is None else datetime.fromtimestamp(oldest).astimezone())
 
 
+def forget_dead_letters(db: sqlite3.Connection, days: float) -> int:
+    """Delete the set-aside updates older than ``days`` (people's messages are not kept forever)."""
+    with transaction(db):
+        return db.execute("DELETE FROM dead WHERE at < ?", (time.time() - days * 86400,)).rowcount
+
+
 def dead_letters(db: sqlite3.Connection) -> list[DeadLetter]:
     """Return the set-aside updates, oldest first."""
     rows = db.execute("SELECT update_id, chat, reason, at, raw FROM dead ORDER BY id").fetchall()
