@@ -67,3 +67,12 @@ def test_the_list_survives_a_restart_of_the_bot(make_sandbox_bot, tmp_path):
 
 def test_other_messages_are_left_alone(make_sandbox_bot):
     make_sandbox_bot(apps=["todo"]).user("Alice").says("hello").expect_nothing()
+
+
+def test_done_items(make_sandbox_bot):  # the README's example of seeding storage
+    bot = make_sandbox_bot(apps=["todo"])
+    alice = bot.user("Alice")
+    with bot.chat_data(alice) as data:
+        data["items"] = [{"id": 1, "text": "milk", "done": True}]
+    alice.says("/done").expect("Done:\n✓ milk")
+    assert bot.chat_data(alice)["items"][0]["done"]
