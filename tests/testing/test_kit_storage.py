@@ -5,6 +5,7 @@ import threading
 
 import pytest
 
+import scaletg_ptb
 from scaletg_ptb.testing import SandboxBot
 
 from ..project import make_project
@@ -79,3 +80,18 @@ def test_two_concurrent_user_data_blocks_of_one_user_from_two_chats_both_survive
     in_group.says("note quick").expect("noted quick")
     slow.join(WAIT)
     assert bot.user_data(alice) == {"notes": ["first", "slow", "quick"]}
+
+
+def test_the_store_lives_beside_the_bots_inbox_and_closes_when_the_bot_stops(make_sandbox_bot, notes_project):
+    bot = make_sandbox_bot(config=notes_project)
+    bot.user("Alice").says("note a").expect("noted a")
+    stores = importlib.import_module("modules.storage.blocks")._stores
+    (store,) = stores.values()
+    assert store.path == bot.state_dir / "inbox.sqlite3"  # scaletg_ptb.project() of this kit bot
+    bot.stop()
+    assert stores == {}  # the on_stop callback ran
+
+
+def test_project_is_known_only_while_an_update_is_processed():
+    with pytest.raises(RuntimeError, match=r"^scaletg_ptb\.project\(\) works only while an app processes an update"):
+        scaletg_ptb.project()
