@@ -13,7 +13,7 @@ from telegram.request import HTTPXRequest
 
 from .application import ScaleApplication
 from .config import Config
-from .context import Runtime
+from .context import Project, Runtime
 from .core import Reply, Update, User
 from .delivery import Delivery
 from .dispatch import Dispatcher, Observer
@@ -44,6 +44,7 @@ class Adapter:
         self.role = role
         self.observers = tuple(observers)
         self.dispatcher: Dispatcher | None = None
+        self.runtime: Runtime | None = None
         self.workers: WorkerPool | None = None
 
     async def start(self, bot: ExtBot[None]) -> None:
@@ -63,8 +64,9 @@ class Adapter:
 
         self.workers = WorkerPool(self.config.processing.workers)
         commands = self.registry.commands()
-        runtime = Runtime(send=send, loop=asyncio.get_running_loop(), bot=User(bot.bot.to_dict()),
-                          commands=commands)
+        project = Project(state_dir=self.config.state_dir, inbox=self.config.inbox)
+        self.runtime = runtime = Runtime(send=send, loop=asyncio.get_running_loop(), bot=User(bot.bot.to_dict()),
+                                         commands=commands, project=project)
         self.dispatcher = Dispatcher(self.registry, runtime, self.workers, self.observers,
                                      update_timeout=self.config.processing.update_timeout)
         doing = (f"working on the inbox {shown_url(self.config.inbox)}" if self.role == "work"
@@ -78,11 +80,18 @@ class Adapter:
         await sync_command_menu(bot, commands)
 
     async def stop(self) -> None:
-        """Let running app calls finish, then free the worker pool."""
+        """Let running app calls finish, then free the worker pool and run the modules' stop callbacks."""
         if self.workers is not None:
             await asyncio.to_thread(self.workers.shutdown)
             self.workers = None
             self.dispatcher = None
+        if self.runtime is not None:
+            callbacks, self.runtime = self.runtime.stop_callbacks, None
+            for callback in callbacks:
+                try:
+                    await callback()
+                except Exception:  # noqa: BLE001 - one module's cleanup must not stop the others'
+                    log.exception("A stop callback (%s) failed", getattr(callback, "__qualname__", callback))
 
     async def handle(self, update: telegram.Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Run the apps over the update's ScaleTG view."""

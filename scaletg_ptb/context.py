@@ -1,4 +1,4 @@
-"""What an app can reach while it processes an update: extra sends, the bot, the commands.
+"""What an app can reach while it processes an update: extra sends, the bot, the commands, the project.
 
 The runner sets a context variable around each update; ``asyncio`` tasks and the worker
 threads of plain ``def`` apps both inherit it, so these helpers work from either kind of app.
@@ -9,10 +9,23 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable, Mapping
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from .core import Reply, User
+
+
+@dataclass(frozen=True)
+class Project:
+    """Where the running bot keeps its state, for modules that keep some (read-only).
+
+    ``inbox`` is the inbox setting: ``sqlite`` (the file ``inbox.sqlite3`` in ``state_dir``),
+    ``memory``, or a Redis URL, which may hold a password: show it with ``scaletg_ptb.urls.shown_url``.
+    """
+
+    state_dir: Path
+    inbox: str = "sqlite"
 
 
 @dataclass(frozen=True)
@@ -23,6 +36,9 @@ class Runtime:
     loop: asyncio.AbstractEventLoop
     bot: User
     commands: Mapping[str, str]
+    project: Project | None = None
+    # Run by the adapter when the bot stops, after the last update: modules close what they opened.
+    stop_callbacks: list[Callable[[], Awaitable[None]]] = field(default_factory=list, compare=False)
 
 
 current_runtime: ContextVar[Runtime] = ContextVar("scaletg_runtime")
@@ -79,3 +95,16 @@ def bot_info() -> User:
 def enabled_commands() -> Mapping[str, str]:
     """Return command → description for the enabled apps, in config order."""
     return _runtime("enabled_commands").commands
+
+
+def project() -> Project:
+    """Return where the running bot keeps its state (its state folder and its inbox)."""
+    found = _runtime("project").project
+    if found is None:
+        raise RuntimeError("scaletg_ptb.project() is not known to this runner.")
+    return found
+
+
+def on_stop(callback: Callable[[], Awaitable[None]]) -> None:
+    """Have ``await callback()`` run once when the bot stops, after its last update (to close connections)."""
+    _runtime("on_stop").stop_callbacks.append(callback)

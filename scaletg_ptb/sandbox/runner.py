@@ -12,6 +12,7 @@ from typing import Protocol
 
 from ..background import BackgroundBot
 from ..config import Config
+from ..context import Runtime
 from ..core import Update
 from ..dispatch import Outcome
 from ..emulator import Emulator
@@ -141,6 +142,11 @@ class SandboxRunner(EmulatorBot):
     def running(self) -> bool:
         """Tell whether the bot is up (it is, from start() to stop())."""
         return self._bot is not None
+
+    @property
+    def runtime(self) -> Runtime | None:
+        """Return what the running bot's apps see (its loop, its project), or None before it runs."""
+        return None if self._bot is None else self._bot.application.adapter.runtime
 
     def stop(self, timeout: float = 30.0) -> None:
         """Stop the bot gracefully (the updates in hand finish), then the emulator.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import importlib
 import tempfile
@@ -11,6 +12,7 @@ from types import ModuleType, TracebackType
 from typing import Any
 
 from ..config import load_config
+from ..context import current_runtime
 from ..core import Update
 from ..dispatch import Outcome
 from ..emulator import Emulator
@@ -18,9 +20,11 @@ from ..errors import ConfigError
 from ..inbox import DeadLetter, sqlite_file
 from ..registry import Registry
 from ..sandbox.runner import SandboxRunner
+from ..urls import is_redis_url
 from .actions import ActionLog
 from .chat import ChatUser
 from .isolation import forget_imports
+from .stored import StoredData
 
 Json = dict[str, Any]
 CONFIG_NAME = "config.yaml"
@@ -56,10 +60,10 @@ class SandboxBot:
         self.state_dir = Path(state_dir or tempfile.mkdtemp(prefix="scaletg-state-")).resolve()
         self.config = dataclasses.replace(
             base, apps=tuple(base.apps if apps is None else apps),
-            modules=base.modules if modules is None else modules,
+            modules=_own_storage(base.modules if modules is None else modules),
         )
         self._runner: SandboxRunner | None = None
-        self._apps_package = "apps"
+        self._apps_package, self._modules_package = "apps", "modules"
         self.emulator = Emulator()
         self.actions = ActionLog()  # what the bot did, for the exchanges' edits, deletions, answers
         self.emulator.subscribe(self.actions.record)
@@ -71,7 +75,7 @@ class SandboxBot:
         # package of the same name) must not be what this bot runs.
         forget_imports(registry.apps_dir.name, registry.modules_dir.name)
         registry.populate(self.config.apps, self.config.modules)
-        self._apps_package = registry.apps_dir.name
+        self._apps_package, self._modules_package = registry.apps_dir.name, registry.modules_dir.name
         self._runner = SandboxRunner(self.config, registry, self.emulator, self.state_dir).start()
         return self
 
@@ -103,6 +107,48 @@ class SandboxBot:
         """Create a group chat that users can join with ``user.in_group(group)``."""
         return self.emulator.create_group(title, supergroup=supergroup)
 
+    def chat_data(self, chat: ChatUser | Json | int) -> StoredData:
+        """Return what ``chat_data`` holds for this user's chat (a group, after ``in_group``); ``with`` saves edits.
+
+        ``bot.chat_data(alice)["items"]`` reads; ``with bot.chat_data(alice) as data: data["items"] = []`` seeds.
+        """
+        chat_id = chat.chat["id"] if isinstance(chat, ChatUser) else chat["id"] if isinstance(chat, dict) else chat
+        return self._stored("chat_data", chat_id)
+
+    def user_data(self, user: ChatUser | int) -> StoredData:
+        """Return what ``user_data`` holds for this user, across chats; ``with`` saves edits."""
+        return self._stored("user_data", user.user["id"] if isinstance(user, ChatUser) else user)
+
+    def bot_data(self) -> StoredData:
+        """Return what ``bot_data`` holds; ``with`` saves edits."""
+        return self._stored("bot_data")
+
+    def _stored(self, helper: str, *key: int) -> StoredData:
+        """Read a key through the bot's own modules.storage, on its loop, as an app would."""
+        storage = importlib.import_module(f"{self._modules_package}.storage")
+
+        async def load() -> dict[str, Any]:
+            async with getattr(storage, helper)(*key) as data:
+                return dict(data)
+
+        async def save(new: dict[str, Any]) -> None:
+            async with getattr(storage, helper)(*key) as data:
+                data.clear()
+                data.update(new)
+
+        return StoredData(self._on_bot(load), lambda new: self._on_bot(lambda: save(new)))
+
+    def _on_bot(self, work: Callable[[], Any]) -> Any:
+        runtime = None if self._runner is None else self._runner.runtime
+        if runtime is None:
+            raise RuntimeError("the bot is not running: call start() first (storage lives with the running bot)")
+
+        async def as_an_app() -> Any:
+            current_runtime.set(runtime)  # this task's own context: what an app's update has
+            return await work()
+
+        return asyncio.run_coroutine_threadsafe(as_an_app(), runtime.loop).result(self.timeout)
+
     def dead_letters(self) -> list[DeadLetter]:
         """Return the updates set aside so far (what ``python bot.py inbox`` lists)."""
         db = sqlite_file.connect(self.state_dir / sqlite_file.FILENAME)
@@ -119,3 +165,11 @@ class SandboxBot:
         if outcome is None:
             raise AssertionError(f"the bot did not process {what} within {self.timeout} s")
         return outcome
+
+
+def _own_storage(modules: Mapping[str, Mapping[str, Any]]) -> Mapping[str, Mapping[str, Any]]:
+    """Keep a kit bot's storage in its own state folder: a Redis URL would share one database across tests."""
+    settings = modules.get("storage")
+    if settings is None or not is_redis_url(str(settings.get("url", ""))):
+        return modules
+    return {**modules, "storage": {**settings, "url": "sqlite"}}
