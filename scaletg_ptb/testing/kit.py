@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import importlib
+import sys
 import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -63,6 +64,7 @@ class SandboxBot:
             modules=_own_storage(base.modules if modules is None else modules),
         )
         self._runner: SandboxRunner | None = None
+        self._saved_path: list[str] = []
         self._apps_package, self._modules_package = "apps", "modules"
         self.emulator = Emulator()
         self.actions = ActionLog()  # what the bot did, for the exchanges' edits, deletions, answers
@@ -70,6 +72,7 @@ class SandboxBot:
 
     def start(self) -> SandboxBot:
         """Start the emulator, then the bot; return once it polls."""
+        self._saved_path = list(sys.path)  # the registry puts the project's folder on it
         registry = Registry(self.config.root, config_name=self.config.path.name)
         # Import the apps and modules afresh: an earlier bot's module state (or another project's
         # package of the same name) must not be what this bot runs.
@@ -84,6 +87,9 @@ class SandboxBot:
         if self._runner is not None:
             self._runner.stop()
             self._runner = None
+            # Leave imports as they were: a later test's `import apps...` must find its own project.
+            sys.path[:] = self._saved_path
+            forget_imports(self._apps_package, self._modules_package)
 
     def __enter__(self) -> SandboxBot:
         return self.start()
