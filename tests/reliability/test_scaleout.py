@@ -88,3 +88,29 @@ def test_a_redis_restart_mid_burst_loses_nothing(tmp_path, emu, start_bot, redis
     for bot in [poller, *workers]:
         bot.signal(signal.SIGTERM)
         assert bot.wait() == 0
+
+
+def test_chat_data_stays_consistent_across_three_workers_when_one_is_killed(tmp_path, emu, start_bot, redis_url):
+    config = make_project(tmp_path, ["sequence_keeper"], f"inbox: {redis_url}\nprocessing: {{lease: 2}}\n")
+    users = [emu.create_user(f"User{i}") for i in range(5)]
+    chats = [emu.private_chat(user) for user in users]
+    for n in range(1, 41):
+        for user, chat in zip(users, chats, strict=True):
+            emu.user_says(user, chat, str(n))
+    workers = [start_bot(config, emu.base_url, "work") for _ in range(WORKERS)]
+    poller = start_bot(config, emu.base_url, "poll")
+    wait_until(lambda: "answered by 'sequence_keeper'" in workers[0].output, 30, "the first worker to answer")
+    workers[0].signal(signal.SIGKILL)
+    assert workers[0].wait() == KILLED
+    for chat in chats:
+        emu.wait_for_bot_messages(chat["id"], 40, timeout=60)
+    emu.wait_until_confirmed(timeout=20)
+    for chat in chats:
+        answers = [m["text"] for m in emu.bot_messages(chat["id"])]
+        assert not [a for a in answers if a.startswith("gap")], answers  # the shared store never skipped a number
+        numbers = [int(a.split()[-1]) for a in answers]
+        assert numbers == sorted(numbers) and set(numbers) == set(range(1, 41)), answers
+        assert len(answers) - 40 <= 1, answers  # at most the killed worker's update in progress, once
+    for bot in [poller, *workers[1:]]:
+        bot.signal(signal.SIGTERM)
+        assert bot.wait() == 0
