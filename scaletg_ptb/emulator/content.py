@@ -15,7 +15,9 @@ Params = dict[str, Any]
 
 _PARSERS = {"html": parse_html, "markdown": parse_markdown, "markdownv2": parse_markdown_v2}
 _PARSE_MODES = frozenset(_PARSERS)
-_OPAQUE = frozenset({"code", "pre", "text_link", "url", "email", "custom_emoji"})
+# entities a detected link or command must not overlap (nor one detected already, or given)
+_OPAQUE = frozenset({"code", "pre", "text_link", "custom_emoji", "url", "email", "mention", "hashtag",
+                     "cashtag", "bot_command", "phone_number", "text_mention"})
 ENTITY_TYPES = frozenset(
     {"mention", "hashtag", "cashtag", "bot_command", "url", "email", "phone_number", "bold", "italic",
      "underline", "strikethrough", "spoiler", "blockquote", "expandable_blockquote", "code", "pre",
@@ -80,7 +82,7 @@ def checked_entities(given: list[Any], text: str) -> list[Json]:
 
 
 def merge(entities: list[Json], detected: list[Json]) -> list[Json]:
-    """Add the detected URLs, mentions and commands that no code, pre or link already covers."""
+    """Add the detected URLs, mentions and commands that no code, link or such entity already covers."""
     if not detected:
         return entities
     blocked = [(e["offset"], e["offset"] + e["length"]) for e in entities if e["type"] in _OPAQUE]

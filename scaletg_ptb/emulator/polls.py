@@ -39,16 +39,19 @@ class PollMethods(ApiBase):
             raise bad_request("wrong poll type specified")
         poll: Json = {
             "id": str(6_000_000_000_000_000_000 + self.world.next_number("poll")), "question": question,
-            "options": [{"text": text, "voter_count": 0} for text in options], "total_voter_count": 0,
-            "is_closed": P.flag(p, "is_closed"), "is_anonymous": p.get("is_anonymous") is not False,
-            "type": kind, "allows_multiple_answers": P.flag(p, "allows_multiple_answers"),
+            "options": [{"persistent_id": str(n), "text": text, "voter_count": 0} for n, text in enumerate(options)],
+            "total_voter_count": 0, "is_closed": P.flag(p, "is_closed"),
+            "is_anonymous": p.get("is_anonymous") is not False, "type": kind,
+            "allows_multiple_answers": P.flag(p, "allows_multiple_answers"),
+            "allows_revoting": P.flag(p, "allows_revoting"), "members_only": P.flag(p, "members_only"),
         }  # fmt: skip
         if kind == "quiz":
-            correct = P.integer(p, "correct_option_id")
-            if correct is None or not 0 <= correct < len(options):
-                raise bad_request("wrong correct option id specified" if correct is not None
+            correct = P.json_value(p, "correct_option_ids", list) or (
+                [] if p.get("correct_option_id") is None else [P.integer(p, "correct_option_id")])
+            if not correct or not all(isinstance(c, int) and 0 <= c < len(options) for c in correct):
+                raise bad_request("wrong correct option id specified" if correct
                                   else "quiz poll must have exactly one correct option")
-            poll["correct_option_id"] = correct
+            poll["correct_option_ids"] = correct  # Bot API 9.6: a list, replacing correct_option_id
         message = self._new_message(p, chat, {"poll": poll})
         with self.world.cond:
             self.world.polls[poll["id"]] = {"chat_id": chat["id"], "message_id": message["message_id"],
@@ -95,5 +98,7 @@ def vote(world: World, user: Json, message: Json, option_ids: list[int]) -> tupl
             poll["options"][index]["voter_count"] += 1
         poll["total_voter_count"] = len(votes)
         world.replace_message({**stored, "poll": poll})
-    answer = None if poll["is_anonymous"] else {"poll_id": poll["id"], "user": user, "option_ids": option_ids}
+    answer = None if poll["is_anonymous"] else {
+        "poll_id": poll["id"], "user": user, "option_ids": option_ids,
+        "option_persistent_ids": [poll["options"][i]["persistent_id"] for i in option_ids]}
     return poll, answer

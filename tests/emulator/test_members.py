@@ -50,7 +50,7 @@ def test_polls_votes_and_dice(emu: Emulator, api: httpx.Client, user: dict, chat
     sent = api.post("sendPoll", json={"chat_id": chat["id"], "question": "Tea?", "options": ["Yes", "No"],
                                       "is_anonymous": False}).json()["result"]
     answer = emu.user_votes(user, sent, [1])
-    assert answer == {"poll_id": sent["poll"]["id"], "user": user, "option_ids": [1]}
+    assert answer == {"poll_id": sent["poll"]["id"], "user": user, "option_ids": [1], "option_persistent_ids": ["1"]}
     (_, poll), (_, poll_answer) = kinds(api)
     assert [o["voter_count"] for o in poll["options"]] == [0, 1] and poll_answer == answer
     with pytest.raises(ValueError, match="Alice has already voted in the poll 'Tea\\?'"):
