@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import mimetypes
+from urllib.parse import unquote
 
 from . import params as P
 from .apibase import ApiBase, Json, Params
@@ -81,7 +82,8 @@ def _caption(p: Params) -> Json:
 
 def download(request: Request, token: str, store: FileStore) -> Response:
     """Answer ``GET /file/bot<token>/<file_path>`` with the file's bytes, as Telegram's file server does."""
-    given, _, path = request.path.removeprefix(FILE_PREFIX).partition("/")
+    # PTB quotes the token's colon (%3A); curl and browsers don't
+    given, _, path = unquote(request.path).removeprefix(FILE_PREFIX).partition("/")
     data = store.download(path) if given == token else None
     if data is None:
         return Response(404, b'{"ok":false,"error_code":404,"description":"Not Found"}')

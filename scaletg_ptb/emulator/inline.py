@@ -40,7 +40,7 @@ class InlineMethods(ApiBase):
                 raise bad_request(_TOO_OLD)
             query["results"] = copy.deepcopy(results)
             self.world.cond.notify_all()
-        self._emit("answer_inline", None, inline_query_id=query_id, results=results,
+        self._emit("answer_inline", None, inline_query_id=query_id, query=query["query"], results=results,
                    user_id=query["from"]["id"])
         return True
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import inline
+from . import inline, members
 from .state import World
 from .updates import UpdateQueue
 from .users import UserActions
@@ -100,3 +100,7 @@ class People:
     def inject_raw_update(self, raw: Json) -> Json:
         """Queue ``raw`` as is, assigning update_id only if it lacks one; return it."""
         return self._updates.put(dict(raw))
+
+    def bot_in_chat(self, chat_id: int) -> bool:
+        """Tell whether the bot is in the chat (it starts in every group; :leave removes it)."""
+        return self._world.find_chat(chat_id) is not None and members.bot_is_in(self._world, chat_id)
