@@ -113,11 +113,13 @@ class UserActions:
         sender = self._sender(actor)
         fields, extra = members.change(self.world, sender, self._chat_of(sender, chat), member, joining)
         made = []
+        heard = members.bot_is_in(self.world, chat["id"])  # a bot outside the group hears nothing of it
         if fields is not None:
             message = self.world.add_message(self._chat_of(sender, chat), sender, fields)
-            if members.bot_is_in(self.world, chat["id"]):
+            if heard:
                 made.append(self.updates.put({"message": message}))
-        made.extend(self.updates.put(update) for update in extra)
+        if heard or member["id"] == self.world.bot_user["id"]:
+            made.extend(self.updates.put(update) for update in extra)
         return copy.deepcopy(made)
 
     def _current(self, message: Json) -> Json:
