@@ -46,7 +46,8 @@ class Emulator(People):
         self.bot_user: Json = {
             "id": int(bot_id), "is_bot": True, "first_name": bot_first_name, "username": bot_username,
             "can_join_groups": True, "can_read_all_group_messages": False,
-            "supports_inline_queries": False, "can_connect_to_business": False, "has_main_web_app": False,
+            # inline mode is on (as /setinline would set it): the users may send inline queries
+            "supports_inline_queries": True, "can_connect_to_business": False, "has_main_web_app": False,
         }  # fmt: skip
         self._world = World(self.bot_user)
         self._updates = UpdateQueue(self._world.cond)
