@@ -7,7 +7,7 @@ may call while it runs, and the pieces ``bot.py`` puts together.
 from typing import TYPE_CHECKING, Any
 
 from .config import Config, load_config
-from .context import Project, bot_info, enabled_commands, on_stop, project, send, send_async
+from .context import Project, bot_info, download, download_async, enabled_commands, on_stop, project, send, send_async
 from .core import CallbackQuery, Chat, InvalidReplyError, Message, Reply, TelegramObject, Update, User
 from .errors import ConfigError
 from .logs import Redactor, configure_logging
@@ -42,6 +42,8 @@ __all__ = [
     "bot_info",
     "build_application",
     "configure_logging",
+    "download",
+    "download_async",
     "enabled_commands",
     "load_config",
     "on_stop",

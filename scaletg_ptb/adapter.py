@@ -62,11 +62,14 @@ class Adapter:
         async def send(reply: Reply) -> Any:
             return await send_reply(bot, reply, delivery)
 
+        async def download(file_id: str) -> bytes:
+            return bytes(await (await bot.get_file(file_id)).download_as_bytearray())
+
         self.workers = WorkerPool(self.config.processing.workers)
         commands = self.registry.commands()
         project = Project(state_dir=self.config.state_dir, inbox=self.config.inbox)
         self.runtime = runtime = Runtime(send=send, loop=asyncio.get_running_loop(), bot=User(bot.bot.to_dict()),
-                                         commands=commands, project=project)
+                                         commands=commands, project=project, download=download)
         self.dispatcher = Dispatcher(self.registry, runtime, self.workers, self.observers,
                                      update_timeout=self.config.processing.update_timeout)
         doing = (f"working on the inbox {shown_url(self.config.inbox)}" if self.role == "work"
@@ -124,6 +127,8 @@ def build_application(config: Config, registry: Registry, observers: Sequence[Ob
     bot = ExtBot(
         config.token,
         base_url=config.base_url,
+        # files come from the same server: https://api.telegram.org/file/bot<token>/<file_path>
+        base_file_url=config.base_url.removesuffix("/bot") + "/file/bot",
         request=BoundedRequest(processing.connections),
         get_updates_request=polling_request,
     )

@@ -39,6 +39,7 @@ class Runtime:
     project: Project | None = None
     # Run by the adapter when the bot stops, after the last update: modules close what they opened.
     stop_callbacks: list[Callable[[], Awaitable[None]]] = field(default_factory=list, compare=False)
+    download: Callable[[str], Awaitable[bytes]] | None = None  # getFile, then the file's bytes
 
 
 current_runtime: ContextVar[Runtime] = ContextVar("scaletg_runtime")
@@ -85,6 +86,22 @@ async def runtime_send(runtime: Runtime, reply: Reply) -> Any:
         raise TypeError(f"send() takes a scaletg_ptb.Reply, got {type(reply).__name__}.")
     return await runtime.send(reply)
 
+
+
+def download(file_id: str, timeout: float | None = 60.0) -> bytes:
+    """Return the content of a file a user sent (by its ``file_id``), from a plain ``def`` app."""
+    runtime = _runtime("download")
+    if runtime.download is None:
+        raise RuntimeError("this runner cannot download files")
+    return asyncio.run_coroutine_threadsafe(runtime.download(file_id), runtime.loop).result(timeout)
+
+
+async def download_async(file_id: str) -> bytes:
+    """Return the content of a file a user sent (by its ``file_id``), from an ``async def`` app."""
+    runtime = _runtime("download_async")
+    if runtime.download is None:
+        raise RuntimeError("this runner cannot download files")
+    return await runtime.download(file_id)
 
 
 def bot_info() -> User:

@@ -28,7 +28,10 @@ ENDPOINTS = (
     "GET /_emulator/chats: the chats",
     "POST /_emulator/groups title=TITLE: create a group chat",
     "POST /_emulator/messages user=NAME text=TEXT [chat_id=ID]: send a message as the user",
-    "POST /_emulator/press user=NAME button=TEXT|data=DATA [chat_id=ID message_id=ID]: press a button",
+    "POST /_emulator/press user=NAME button=TEXT|data=DATA [chat_id=ID message_id=ID]: press a button "
+    "(of a reply keyboard too, when it is the latest)",
+    "POST /_emulator/inline user=NAME query=TEXT [chat_id=ID wait=SECONDS]: an inline query; its results",
+    "POST /_emulator/choose user=NAME inline_query_id=ID result_id=ID [chat_id=ID]: post a chosen result",
     "GET /_emulator/chats/ID/messages[?after=MESSAGE_ID&wait=SECONDS]: the chat's messages",
 )
 MAX_WAIT = 60.0  # seconds a chat read may wait for a new message
@@ -74,6 +77,13 @@ class Control:
                 return _answer(self.users.says(user, self._chat(fields, user), _text(fields, "text"), {}))
             if route == ("POST", "press"):
                 return _answer(self._press(fields))
+            if route == ("POST", "inline"):
+                return self._inline(fields)
+            if route == ("POST", "choose"):
+                user = self._user(fields)
+                query_id, result_id = _text(fields, "inline_query_id"), _text(fields, "result_id")
+                message, chosen = self.users.chooses_inline(user, self._chat(fields, user), query_id, result_id)
+                return _answer({"message": message, "chosen_inline_result": chosen})
             if request.method == "GET" and len(parts) == 3 and parts[0] == "chats" and parts[2] == "messages":
                 return self._read(_int(parts[1], "chat id"), fields)
         except FormError as err:
@@ -115,10 +125,26 @@ class Control:
         else:
             keyboards = [m for m in self.world.bot_messages(chat["id"]) if m.get("reply_markup")]
             message = keyboards[-1] if keyboards else None
+            screen = self.world.keyboards.shown(chat["id"])
+            if label is not None and screen and (message is None or screen["message_id"] > message["message_id"]):
+                return self.users.presses_reply_button(user, chat, str(label))
         if message is None:
             raise ControlError(404, f"no bot message with buttons in chat {chat['id']}")
         return self.users.presses(user, message, None if data is None else str(data),
                                   None if label is None else str(label))
+
+    async def _inline(self, fields: Json) -> Response:
+        """Send an inline query; answer with its id and the bot's results once it answered (or wait ran out)."""
+        user = self._user(fields)
+        chat = self._chat(fields, user) if fields.get("chat_id") not in (None, "") else None
+        query = self.users.asks_inline(user, str(fields.get("query", "")), chat)
+        deadline = time.monotonic() + min(float(fields.get("wait", 5)), MAX_WAIT)
+        while True:  # polled, as _read: the loop must keep serving the bot's answerInlineQuery
+            with self.world.cond:
+                results = self.world.inline_queries[query["id"]].get("results")
+            if results is not None or time.monotonic() >= deadline:
+                return _answer({"inline_query_id": query["id"], "results": results})
+            await asyncio.sleep(0.05)
 
     async def _read(self, chat_id: int, fields: Json) -> Response:
         if self.world.find_chat(chat_id) is None:

@@ -1,6 +1,7 @@
-"""Files the bot or the users sent: file ids, photo sizes and documents.
+"""Files the bot or the users sent: file ids, photo sizes, documents, and their bytes for getFile.
 
-Only metadata is kept (never the bytes), so benchmarks can upload freely.
+The bytes of an upload are kept (up to getFile's 20 MB) so that an app can download what a user
+sent; a file sent by URL has none (the emulator never fetches URLs).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ Json = dict[str, Any]
 
 # (width, height, share of the original size) of the thumbnails Telegram makes of a photo
 _PHOTO_SIZES = ((90, 67, 0.02), (320, 240, 0.15), (800, 600, 1.0))
+DOWNLOAD_LIMIT = 20 * 1024 * 1024  # getFile serves files up to 20 MB
 
 
 class FileStore:
@@ -28,12 +30,14 @@ class FileStore:
         self._counter = itertools.count(1)
         self._photos: dict[str, list[Json]] = {}  # any size's file_id -> all sizes
         self._documents: dict[str, Json] = {}
+        self._data: dict[str, bytes] = {}  # file_id -> content, when known
+        self._paths: dict[str, str] = {}  # file_id -> file_path, once getFile gave one
 
     def _ids(self, prefix: str) -> tuple[str, str]:
         n = next(self._counter)
         return f"{prefix}AAMCAgADGQEAA{n:012d}", f"AQAD{n:08d}"
 
-    def new_photo(self, size: int) -> list[Json]:
+    def new_photo(self, size: int, data: bytes | None = None) -> list[Json]:
         """Register a photo of ``size`` bytes; return its PhotoSize list, smallest first."""
         sizes: list[Json] = []
         for width, height, share in _PHOTO_SIZES:
@@ -45,17 +49,22 @@ class FileStore:
         with self._lock:
             for photo_size in sizes:
                 self._photos[photo_size["file_id"]] = sizes
+                if data is not None:  # every size downloads as the original: nothing is resized
+                    self._data[photo_size["file_id"]] = data
         return sizes
 
-    def new_document(self, file_name: str, mime_type: str, size: int) -> Json:
-        """Register a document; return its Document dict."""
-        file_id, unique_id = self._ids("BQAC")
+    def new_document(self, file_name: str, mime_type: str, size: int, data: bytes | None = None,
+                     prefix: str = "BQAC") -> Json:
+        """Register a document (or, with another ``prefix``, a video or an audio); return its dict."""
+        file_id, unique_id = self._ids(prefix)
         document = {
             "file_name": file_name, "mime_type": mime_type,
             "file_id": file_id, "file_unique_id": unique_id, "file_size": size,
         }  # fmt: skip
         with self._lock:
             self._documents[file_id] = document
+            if data is not None:
+                self._data[file_id] = data
         return document
 
     def _source(self, field: str, value: object, files: dict[str, Upload]) -> Upload | str:
@@ -85,7 +94,7 @@ class FileStore:
         if isinstance(source, Upload):
             if not source.data:
                 raise bad_request("file must be non-empty")
-            return self.new_photo(len(source.data))
+            return self.new_photo(len(source.data), source.data)
         if _is_url(source):
             return self.new_photo(0)  # the emulator never fetches URLs: the size is unknown
         with self._lock:
@@ -104,7 +113,7 @@ class FileStore:
             mime = source.content_type
             if mime in ("", "application/octet-stream"):
                 mime = mimetypes.guess_type(name)[0] or "application/octet-stream"
-            return self.new_document(name, mime, len(source.data))
+            return self.new_document(name, mime, len(source.data), source.data)
         if _is_url(source):
             name = urlparse(source).path.rsplit("/", 1)[-1] or "file"
             return self.new_document(name, mimetypes.guess_type(name)[0] or "application/octet-stream", 0)
@@ -113,6 +122,32 @@ class FileStore:
         if document is None:
             raise self._unknown(source, "Document")
         return document
+
+
+    def get_file(self, file_id: str) -> Json:
+        """Return the File (with its file_path) that getFile answers for ``file_id``."""
+        with self._lock:
+            sizes = self._photos.get(file_id)
+            info = next((s for s in sizes if s["file_id"] == file_id), None) if sizes else \
+                self._documents.get(file_id)
+            if info is None:
+                raise bad_request("invalid file_id")
+            if info.get("file_size", 0) > DOWNLOAD_LIMIT:
+                raise bad_request("file is too big")
+            path = self._paths.get(file_id)
+            if path is None:
+                folder = "photos" if sizes else "documents"
+                suffix = ".jpg" if sizes else "." + str(info.get("file_name", "")).rpartition(".")[2] \
+                    if "." in str(info.get("file_name", "")) else ""
+                path = self._paths[file_id] = f"{folder}/file_{len(self._paths)}{suffix}"
+        return {"file_id": file_id, "file_unique_id": info["file_unique_id"],
+                "file_size": info.get("file_size", 0), "file_path": path}
+
+    def download(self, path: str) -> bytes | None:
+        """Return the bytes at a file_path getFile gave, or None (unknown path, or sent by URL)."""
+        with self._lock:
+            file_id = next((fid for fid, known in self._paths.items() if known == path), None)
+            return self._data.get(file_id) if file_id is not None else None
 
 
 def _is_url(value: str) -> bool:

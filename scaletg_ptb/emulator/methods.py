@@ -2,25 +2,24 @@
 
 from __future__ import annotations
 
-import copy
-import json
 import re
 import time
-from collections.abc import Callable, Coroutine
+from collections.abc import Coroutine
 from typing import Any
 
 from . import params as P
+from .apibase import Handler, Json, Params
 from .calls import EventBus
 from .content import inline_markup, text_fields
+from .files import FileMethods
 from .forms import Upload
+from .inline import InlineMethods
 from .media import FileStore
+from .menu_api import CommandMethods
 from .params import ApiError, bad_request
+from .polls import PollMethods
 from .state import World
 from .updates import Conflict, UpdateQueue
-
-Json = dict[str, Any]
-Params = dict[str, Any]
-Handler = Callable[[Params, dict[str, Upload]], Any]
 
 NOT_MODIFIED = (
     "message is not modified: specified new message content and reply markup are exactly the same "
@@ -32,27 +31,31 @@ _CHAT_ACTIONS = frozenset(
         "upload_document", "choose_sticker", "find_location", "record_video_note", "upload_video_note",
     }
 )  # fmt: skip
-_COMMAND = re.compile(r"[a-z0-9_]{1,32}")
 
 
 class RawResult(bytes):
     """A result that is already JSON (getUpdates joins pre-serialised updates)."""
 
 
-class BotApi:
+class BotApi(CommandMethods, FileMethods, InlineMethods, PollMethods):
     """Method name -> handler; a handler returns the result, a coroutine of it, or raises ApiError."""
 
+    METHODS = (
+        "getMe", "logOut", "close", "deleteWebhook", "getWebhookInfo", "getUpdates", "sendMessage",
+        "editMessageText", "editMessageReplyMarkup", "deleteMessage", "answerCallbackQuery", "sendChatAction",
+        "getChat",
+    )  # fmt: skip
+
     def __init__(self, world: World, updates: UpdateQueue, files: FileStore, events: EventBus) -> None:
-        self.world, self.updates, self.files, self.events = world, updates, files, events
+        super().__init__(world, updates, files, events)
         self._handlers: dict[str, Handler] = {
-            name.lower(): getattr(self, "_" + re.sub(r"([A-Z])", r"_\1", name).lower())
-            for name in (
-                "getMe", "logOut", "close", "deleteWebhook", "getWebhookInfo", "getUpdates",
-                "sendMessage", "editMessageText", "editMessageReplyMarkup", "deleteMessage",
-                "answerCallbackQuery", "sendChatAction", "setMyCommands", "getMyCommands",
-                "deleteMyCommands", "sendPhoto", "sendDocument", "getChat",
-            )
-        }  # fmt: skip
+            name.lower(): getattr(self, "_" + re.sub(r"([A-Z])", r"_\1", name).lower()) for name in self.methods()
+        }
+
+    @classmethod
+    def methods(cls) -> list[str]:
+        """Return the name of every Bot API method the emulator implements."""
+        return [name for klass in cls.__mro__ for name in vars(klass).get("METHODS", ())]
 
     def lookup(self, method: str) -> Handler | None:
         """Return the handler of ``method`` (Telegram ignores the case of method names)."""
@@ -96,68 +99,9 @@ class BotApi:
 
     # -- messages --------------------------------------------------------------------------
 
-    def _chat(self, p: Params, name: str = "chat_id") -> Json:
-        chat = self.world.find_chat(P.chat_ref(p, name))
-        if chat is None:
-            raise bad_request("chat not found")
-        return chat
-
-    def _bot_message(self, p: Params, action: str) -> Json:
-        if p.get("inline_message_id"):
-            raise bad_request("inline messages are not supported by the emulator")
-        chat = self._chat(p)
-        message_id = P.integer(p, "message_id")
-        if message_id is None:
-            raise bad_request("message_id is required")
-        message = self.world.message(chat["id"], message_id)
-        if message is None:
-            raise bad_request(f"message to {action} not found")
-        if message["from"]["id"] != self.world.bot_user["id"]:
-            raise bad_request(f"message can't be {action}ed")
-        return message
-
-    def _new_message(self, p: Params, chat: Json, fields: Json) -> Json:
-        """Add reply and keyboard fields, store the bot's message and announce it."""
-        reply_to = P.json_value(p, "reply_parameters", dict, {}).get(
-            "message_id", p.get("reply_to_message_id")
-        )
-        if reply_to is not None:
-            target = self.world.message(chat["id"], reply_to)
-            if target is not None:
-                fields["reply_to_message"] = {k: v for k, v in target.items() if k != "reply_to_message"}
-            elif not P.json_value(p, "reply_parameters", dict, {}).get("allow_sending_without_reply"):
-                raise bad_request("message to be replied not found")
-        markup = inline_markup(p)
-        if markup is not None:
-            fields["reply_markup"] = markup
-        message = self.world.add_message(chat, self.world.bot_sender, fields)
-        self._emit("send", chat["id"], message=message)
-        return message
-
-    def _emit(self, kind: str, chat_id: int | None, **fields: Any) -> None:
-        """Tell subscribers what the bot did."""
-        if self.events.active:  # copying is only worth it when someone listens
-            self.events.emit({"kind": kind, "chat_id": chat_id, **copy.deepcopy(fields)})
-
     def _send_message(self, p: Params, files: dict[str, Upload]) -> Json:
         chat = self._chat(p)
         fields = text_fields(p, "text", "entities", 4096, "message text is empty", "message is too long")
-        return self._new_message(p, chat, fields)
-
-    def _send_photo(self, p: Params, files: dict[str, Upload]) -> Json:
-        return self._send_file(p, files, "photo", self.files.photo)
-
-    def _send_document(self, p: Params, files: dict[str, Upload]) -> Json:
-        return self._send_file(p, files, "document", self.files.document)
-
-    def _send_file(self, p: Params, files: dict[str, Upload], field: str,
-                   store: Callable[[Any, dict[str, Upload]], Any]) -> Json:
-        """Send a message carrying a file (``photo`` sizes or a ``document``) and a caption."""
-        chat = self._chat(p)  # an unknown chat fails before anything is stored
-        fields: Json = {field: store(p.get(field), files)}
-        fields.update(
-            text_fields(p, "caption", "caption_entities", 1024, None, "message caption is too long")
-        )
         return self._new_message(p, chat, fields)
 
     def _edit_message_text(self, p: Params, files: dict[str, Upload]) -> Json:
@@ -217,39 +161,3 @@ class BotApi:
     def _get_chat(self, p: Params, files: dict[str, Upload]) -> Json:
         # ChatFullInfo: PTB 22 requires these two fields
         return {**self._chat(p), "accent_color_id": 0, "max_reaction_count": 11}
-
-    # -- commands --------------------------------------------------------------------------
-
-    def _set_my_commands(self, p: Params, files: dict[str, Upload]) -> bool:
-        commands = P.json_value(p, "commands", list)
-        if commands is None:
-            raise bad_request("commands is required")
-        if len(commands) > 100:
-            raise bad_request("too many commands")
-        clean = []
-        for item in commands:
-            if not isinstance(item, dict) or not _COMMAND.fullmatch(str(item.get("command", ""))):
-                raise bad_request("BOT_COMMAND_INVALID")
-            description = item.get("description")
-            if not isinstance(description, str) or not 1 <= len(description) <= 256:
-                raise bad_request("BOT_COMMAND_DESCRIPTION_INVALID")
-            clean.append({"command": item["command"], "description": description})
-        with self.world.cond:
-            self.world.commands[_scope_key(p)] = clean
-        return True
-
-    def _get_my_commands(self, p: Params, files: dict[str, Upload]) -> list[Json]:
-        with self.world.cond:
-            return list(self.world.commands.get(_scope_key(p), []))
-
-    def _delete_my_commands(self, p: Params, files: dict[str, Upload]) -> bool:
-        with self.world.cond:
-            self.world.commands.pop(_scope_key(p), None)
-        return True
-
-
-def _scope_key(p: Params) -> tuple[str, str]:
-    """Key commands by scope and language; an absent scope is the default scope."""
-    scope = P.json_value(p, "scope", dict) or {"type": "default"}
-    key = "default" if scope == {"type": "default"} else json.dumps(scope, sort_keys=True)
-    return key, P.text(p, "language_code") or ""

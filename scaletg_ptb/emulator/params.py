@@ -11,7 +11,7 @@ from typing import Any
 _INTS = frozenset(
     {
         "offset", "limit", "timeout", "message_id", "message_thread_id", "reply_to_message_id",
-        "user_id", "cache_time", "width", "height", "duration", "max_connections",
+        "user_id", "cache_time", "width", "height", "duration", "max_connections", "correct_option_id",
     }
 )  # fmt: skip
 _CHAT_IDS = frozenset({"chat_id", "from_chat_id"})
@@ -20,13 +20,14 @@ _BOOLS = frozenset(
         "disable_notification", "protect_content", "show_alert", "drop_pending_updates",
         "allow_sending_without_reply", "has_spoiler", "disable_web_page_preview",
         "disable_content_type_detection", "show_caption_above_media", "allow_paid_broadcast",
+        "is_anonymous", "is_closed", "allows_multiple_answers", "allows_revoting", "members_only",
     }
 )  # fmt: skip
 _JSONS = frozenset(
     {
         "reply_markup", "reply_parameters", "allowed_updates", "entities", "caption_entities",
         "commands", "scope", "link_preview_options", "media", "message_ids", "reaction",
-        "results", "options", "prices", "permissions", "menu_button", "rights",
+        "results", "options", "prices", "permissions", "menu_button", "rights", "correct_option_ids",
     }
 )  # fmt: skip
 

@@ -8,12 +8,14 @@ from collections.abc import Callable
 from types import TracebackType
 from typing import Any
 
+from . import files as file_server
 from .calls import Call, CallLog, Event, EventBus
 from .control import PREFIX, Control
 from .faults import Fault, FaultTable
-from .http import HttpServer
+from .http import HttpServer, Request, Response
 from .media import FileStore
 from .methods import BotApi
+from .people import People
 from .router import Router
 from .state import World
 from .updates import UpdateQueue
@@ -22,7 +24,7 @@ from .users import UserActions
 Json = dict[str, Any]
 
 
-class Emulator:
+class Emulator(People):
     """A fake Telegram Bot API over real HTTP; every method is thread-safe."""
 
     def __init__(
@@ -44,14 +46,15 @@ class Emulator:
         self.bot_user: Json = {
             "id": int(bot_id), "is_bot": True, "first_name": bot_first_name, "username": bot_username,
             "can_join_groups": True, "can_read_all_group_messages": False,
-            "supports_inline_queries": False, "can_connect_to_business": False, "has_main_web_app": False,
+            # inline mode is on (as /setinline would set it): the users may send inline queries
+            "supports_inline_queries": True, "can_connect_to_business": False, "has_main_web_app": False,
         }  # fmt: skip
         self._world = World(self.bot_user)
         self._updates = UpdateQueue(self._world.cond)
         self._log = CallLog(self._world.cond, call_log_limit)
         self._events = EventBus()
         self._faults = FaultTable()
-        files = FileStore()
+        files = self._files = FileStore()
         self._users = UserActions(self._world, self._updates, files)
         self._router = Router(
             token, BotApi(self._world, self._updates, files, self._events), self._faults, self._log
@@ -82,8 +85,7 @@ class Emulator:
     def _serve(self, started: threading.Event, failure: list[BaseException]) -> None:
         loop = self._loop = asyncio.new_event_loop()
         asyncio.set_event_loop(loop)
-        server = HttpServer(lambda request: (self._control if request.path.startswith(PREFIX)
-                                             else self._router)(request))
+        server = HttpServer(self._route)
         try:
             try:
                 self.port = loop.run_until_complete(server.start(self.host, self.port))
@@ -105,6 +107,14 @@ class Emulator:
             loop.close()
             started.set()
 
+    def _route(self, request: Request) -> Response | Any:
+        """Send a request to the users' API, the file server or the Bot API."""
+        if request.path.startswith(PREFIX):
+            return self._control(request)
+        if request.path.startswith(file_server.FILE_PREFIX):
+            return file_server.download(request, self.token, self._files)
+        return self._router(request)
+
     def stop(self) -> None:
         """Close every connection and stop the server thread; idempotent."""
         thread, loop = self._thread, self._loop
@@ -122,57 +132,16 @@ class Emulator:
     ) -> None:
         self.stop()
 
+    def file_url(self, file_path: str) -> str:
+        """Return the download URL of a file_path that getFile gave (as PTB builds it)."""
+        return f"http://{self.host}:{self.port}{file_server.FILE_PREFIX}{self.token}/{file_path}"
+
     @property
     def base_url(self) -> str:
         """The URL to give PTB's ``base_url`` (PTB appends the token)."""
         if self._thread is None:
             raise RuntimeError("start() the emulator first: its port is chosen when it binds")
         return f"http://{self.host}:{self.port}/bot"
-
-    # -- the world -------------------------------------------------------------------------
-
-    def create_user(
-        self, first_name: str = "Alice", username: str | None = "alice",
-        last_name: str | None = None, language_code: str | None = "en",
-    ) -> Json:  # fmt: skip
-        """Create a user; ids auto-increment."""
-        return self._world.create_user(first_name, username, last_name, language_code)
-
-    def private_chat(self, user: Json) -> Json:
-        """Return the private chat between ``user`` and the bot (id == user id)."""
-        return self._world.private_chat(user)
-
-    def create_group(
-        self, title: str = "Test group", supergroup: bool = False, username: str | None = None
-    ) -> Json:
-        """Create a group or supergroup (negative id)."""
-        return self._world.create_group(title, supergroup, username)
-
-    def user_says(self, user: Json, chat: Json, text: str, **extra_message_fields: Any) -> Json:
-        """Have ``user`` send ``text`` in ``chat``; return the message."""
-        return self._users.says(user, chat, text, extra_message_fields)
-
-    def user_edits(self, user: Json, message: Json, new_text: str) -> Json:
-        """Have ``user`` edit one of their messages; return the edited message."""
-        return self._users.edits(user, message, new_text)
-
-    def user_sends_photo(self, user: Json, chat: Json, caption: str | None = None) -> Json:
-        """Have ``user`` send a photo; return the message."""
-        return self._users.sends_photo(user, chat, caption)
-
-    def press_button(
-        self, user: Json, message: Json, data: str | None = None, *, text: str | None = None
-    ) -> Json:
-        """Press an inline button of a bot message; return the callback query."""
-        return self._users.presses(user, message, data, text)
-
-    def inject_update(self, payload: Json, kind: str = "message") -> Json:
-        """Queue ``{kind: payload}`` with the next update_id; return the update."""
-        return self._updates.put({kind: payload})
-
-    def inject_raw_update(self, raw: Json) -> Json:
-        """Queue ``raw`` as is, assigning update_id only if it lacks one; return it."""
-        return self._updates.put(dict(raw))
 
     # -- observing the bot -----------------------------------------------------------------
 

@@ -7,9 +7,12 @@ so the test-side helpers can wait for the bot without sleeping.
 from __future__ import annotations
 
 import copy
+import itertools
 import threading
 import time
 from typing import Any
+
+from .keyboards import Keyboards
 
 Json = dict[str, Any]
 
@@ -32,6 +35,17 @@ class World:
         self._next_user_id = 100_000_001
         self._next_group = 1
         self._next_query = 1
+        self.keyboards = Keyboards(self.cond)  # reply keyboards and ForceReply, per chat
+        self.inline_queries: dict[str, Json] = {}  # id -> the query, and "results" once answered
+        self.polls: dict[str, Json] = {}  # poll id -> {"poll", "chat_id", "message_id", "votes"}
+        # group id -> user id -> "member" or "left", for those who joined or left (others are just there)
+        self.membership: dict[int, dict[int, str]] = {}
+        self._counters: dict[str, itertools.count[int]] = {}
+
+    def next_number(self, kind: str) -> int:
+        """Return the next number of a kind of id (inline queries, polls, media groups), from 1."""
+        with self.cond:
+            return next(self._counters.setdefault(kind, itertools.count(1)))
 
     # -- users and chats -------------------------------------------------------------------
 

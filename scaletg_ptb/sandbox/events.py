@@ -1,4 +1,4 @@
-"""Show what the bot does as it happens: messages, edits, deletions and button answers."""
+"""Show what the bot does as it happens: messages, edits, deletions, button and inline answers."""
 
 from __future__ import annotations
 
@@ -46,6 +46,8 @@ class BotActions:
         if kind == "answer_callback":
             answer = self.renderer.answered(event)
             return [answer] if answer else []
+        if kind == "answer_inline":
+            return self.renderer.results(event.get("query", ""), event.get("results") or [])
         chat_id: int = event["chat_id"]
         with self._lock:
             chat = self._chats.get(chat_id, {"id": chat_id, "type": "group", "title": str(chat_id)})
@@ -54,7 +56,8 @@ class BotActions:
             message = event["message"]
             with self._lock:
                 self._previews[(chat_id, message["message_id"])] = content(message)
-            return self.renderer.message(message, tag, edited=kind == "edit")
+            return self.renderer.message(message, tag, edited=kind == "edit", screen=event.get("reply_keyboard"),
+                                         album=event.get("album"))
         if kind == "delete":
             with self._lock:
                 preview = self._previews.pop((chat_id, event["message_id"]), None)

@@ -1,10 +1,12 @@
-"""How the sandbox chat looks: who said what, keyboards, button answers and notices, as lines."""
+"""How the sandbox chat looks: who said what, formatting, keyboards, albums, button answers and notices."""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Mapping
 from typing import Any, TextIO
+
+from .styling import styled
 
 Json = dict[str, Any]
 
@@ -52,17 +54,33 @@ def chat_tag(chat: Json, current_chat_id: int | None) -> str:
     return f"[{chat.get('title', chat.get('id'))}]"
 
 
-def content(message: Json) -> str:
-    """Return the message as one text: its text, or its media in brackets and the caption."""
+def content(message: Json, colour: bool = False) -> str:
+    """Return the message as one text: its (formatted) text, or its media in brackets and the caption."""
     if message.get("text") is not None:
-        return str(message["text"])
+        return styled(str(message["text"]), message.get("entities"), colour)
     for key, name in _MEDIA.items():
         if key in message:
             detail = _detail(key, message[key])
             shown = f"[{name}: {detail}]" if detail else f"[{name}]"
             caption = message.get("caption")
-            return f"{shown} {caption}" if caption else shown
+            if caption:
+                shown += " " + styled(str(caption), message.get("caption_entities"), colour)
+            if key == "poll":
+                shown += "".join(f"\n[{n}] {option['text']} ({option['voter_count']})"
+                                 for n, option in enumerate(message["poll"].get("options", []), 1))
+            return shown
+    for key in ("new_chat_members", "left_chat_member"):
+        if key in message:
+            return _membership(message, key)
     return "[a kind of message the sandbox cannot show]"
+
+
+def _membership(message: Json, key: str) -> str:
+    actor = message.get("from", {}).get("first_name", "?")
+    if key == "left_chat_member":
+        return f"[{message[key].get('first_name')} left the group]"
+    names = ", ".join(str(m.get("first_name")) for m in message[key])
+    return f"[{names} joined the group]" if names == actor else f"[{actor} added {names}]"
 
 
 def _detail(kind: str, value: Any) -> str:
@@ -99,14 +117,23 @@ class Renderer:
         """Return the input prompt, which is also the label of the user's lines."""
         return self._label(name, tag, "", Style.USER, for_readline)[1]
 
-    def said(self, name: str, tag: str, text: str, *, edited: bool = False) -> list[str]:
-        """Show a user's message (or its edit)."""
-        return self._block(self._label(name, tag, " (edited)" if edited else "", Style.USER), text)
+    def said(self, name: str, tag: str, text: str, *, edited: bool = False, via: str = "") -> list[str]:
+        """Show a user's message (or its edit, or a message sent ``via`` an inline bot)."""
+        suffix = " (edited)" if edited else f" via @{via}" if via else ""
+        return self._block(self._label(name, tag, suffix, Style.USER), text)
 
-    def message(self, message: Json, tag: str, *, edited: bool = False) -> list[str]:
-        """Show a bot message with its inline keyboard, one numbered button each."""
+    def message(self, message: Json, tag: str, *, edited: bool = False, screen: Json | None = None,
+                album: list[int] | None = None) -> list[str]:
+        """Show a bot message with its keyboard: inline buttons, or the reply keyboard it put on ``screen``."""
         width, label = self._label(self.bot_name, tag, " (edited)" if edited else "", Style.BOT)
-        lines = self._block((width, label), content(message))
+        text = content(message, self.style.colour)
+        if album is not None:  # an album shows as one message: a heading, then one line per item
+            if album[0] > 0:
+                return [" " * width + line for line in text.split("\n")]
+            lines = self._block((width, label), f"[album of {album[1]}]")
+            return lines + [" " * width + line for line in text.split("\n")]
+        lines = self._block((width, label), text)
+        lines += self._screen(screen, width)
         rows = (message.get("reply_markup") or {}).get("inline_keyboard") or []
         number = 0
         for row in rows:
@@ -116,6 +143,39 @@ class Renderer:
                 shown.append(self.style.paint(f"[{number}] {button.get('text', '')}", Style.BUTTON)
                              + _button_kind(button))
             lines.append(" " * width + "  ".join(shown))
+        return lines
+
+    def _screen(self, markup: Json | None, width: int) -> list[str]:
+        """Show a reply keyboard (numbered, marked ⌨), its removal, or a ForceReply."""
+        if not markup:
+            return []
+        if markup.get("remove_keyboard"):
+            return [" " * width + self.aside("the keyboard is removed")]
+        if markup.get("force_reply"):
+            hint = f": {markup['input_field_placeholder']}" if markup.get("input_field_placeholder") else ""
+            return [" " * width + self.aside(f"asks for a reply{hint}; your next message answers it")]
+        number, lines = 0, []
+        for row in markup.get("keyboard") or []:
+            shown = []
+            for button in row:
+                number += 1
+                label = button if isinstance(button, str) else str(button.get("text", ""))
+                kind = " (sends your contact)" if isinstance(button, dict) and button.get("request_contact") else \
+                    " (sends your location)" if isinstance(button, dict) and button.get("request_location") else ""
+                shown.append(self.style.paint(f"[{number}] {label}", Style.BUTTON) + kind)
+            lines.append(" " * width + "⌨ " + "  ".join(shown))
+        return lines
+
+    def results(self, query: str, results: list[Json]) -> list[str]:
+        """Show the bot's answer to an inline query as numbered results (title, description)."""
+        width, label = self._label(self.bot_name, "", "", Style.BOT)
+        if not results:
+            return self._block((width, label), f'no results for "{query}"')
+        lines = self._block((width, label), f'{len(results)} result{"s" * (len(results) != 1)} for "{query}":')
+        for number, result in enumerate(results, 1):
+            title = str(result.get("title") or result.get("id"))
+            about = f" — {result['description']}" if result.get("description") else ""
+            lines.append(" " * width + self.style.paint(f"[{number}] {title}", Style.BUTTON) + about)
         return lines
 
     def pressed(self, name: str, tag: str, button: Json) -> str:

@@ -10,8 +10,9 @@ from ..core import Update
 from .commands import Action, Problem, Say, help_lines
 from .console import Console
 from .events import BotActions
+from .everyday import Everyday
 from .inhand import InHand, describe
-from .render import Renderer, buttons, chat_tag
+from .render import Renderer, chat_tag
 from .runner import BotRunner
 
 Json = dict[str, Any]
@@ -19,7 +20,7 @@ Json = dict[str, Any]
 DEFAULT_GROUP = "Sandbox group"
 
 
-class Session:
+class Session(Everyday):
     """Act as one of the sandbox users in one chat, and follow what the bot makes of each action.
 
     With ``background`` (the default at a terminal) the next line can be typed while the bot works;
@@ -82,12 +83,6 @@ class Session:
     def _on_help(self, argument: str) -> None:
         self.console.show(*self.renderer.notices(help_lines()))
 
-    def _on_photo(self, caption: str) -> None:
-        text = f"[photo] {caption}" if caption else "[photo]"
-        self.console.show(*self.renderer.said(self.user["first_name"], self.tag, text))
-        self._send("message", "the photo",
-                   lambda: self.emulator.user_sends_photo(self.user, self.chat, caption or None))
-
     def _on_edit(self, text: str) -> None:
         mine = [m for m in self.emulator.history(self.chat["id"])
                 if m.get("from", {}).get("id") == self.user["id"] and "text" in m]
@@ -97,19 +92,6 @@ class Session:
         self.console.show(*self.renderer.said(self.user["first_name"], self.tag, text, edited=True))
         self._send("edited_message", f"the edit {_quoted(text)}",
                    lambda: self.emulator.user_edits(self.user, mine[-1], text))
-
-    def _on_press(self, reference: str) -> None:
-        message = next((m for m in reversed(self.emulator.bot_messages(self.chat["id"])) if buttons(m)), None)
-        if message is None:
-            self.console.show(self.renderer.problem("The bot has sent no buttons in this chat yet."))
-            return
-        found = _find_button(buttons(message), reference)
-        if isinstance(found, str):
-            self.console.show(self.renderer.problem(found))
-            return
-        self.console.show(self.renderer.pressed(self.user["first_name"], self.tag, found))
-        self._send("callback_query", f"the press of [{found.get('text', '')}]", lambda: self.emulator.press_button(
-            self.user, message, found["callback_data"], text=found.get("text")))
 
     def _user(self, name: str) -> Json:
         """Return the user called ``name``, creating them on first use."""
@@ -162,45 +144,32 @@ class Session:
         except ValueError as exc:  # e.g. the message with the button was deleted meanwhile
             self.console.show(self.renderer.problem(str(exc)))
             return
+        self._follow(kind, what, _matcher(kind, payload))
+
+    def _follow(self, kind: str, what: str, matches: Callable[[Update], bool]) -> None:
+        """Follow an update the user made until the bot has processed it (in the background at a terminal)."""
         if kind not in self.runner.allowed_updates:
             self.console.show(self.renderer.notice(
                 f"The bot does not receive {kind} updates (see polling.allowed_updates in the config)."))
             return
+        if kind in ("message", "edited_message") and not self.emulator.bot_in_chat(self.chat["id"]):
+            bot = self.runner.bot_username
+            self.console.show(self.renderer.notice(
+                f"@{bot} is not in this group: it gets nothing from here (:join @{bot} adds it)."))
+            return
         self._sent += 1
         if self.background:
-            self.in_hand.follow(_matcher(kind, payload), self.chat, what)
+            self.in_hand.follow(matches, self.chat, what)
             return
-        note = describe(self.runner.wait_processed(_matcher(kind, payload), self.wait), self.runner, self.wait)
+        note = describe(self.runner.wait_processed(matches, self.wait), self.runner, self.wait)
         if note:
             self.console.show(self.renderer.notice(note))
 
 
-def _find_button(options: list[Json], reference: str) -> Json | str:
-    """Return the button that ``reference`` (a number from 1, or a label) means, or what is wrong."""
-    listed = ", ".join(f"[{n}] {b.get('text', '')}" for n, b in enumerate(options, 1))
-    if reference.isdigit():
-        number = int(reference)
-        if not 1 <= number <= len(options):
-            return f"There is no button {number}; the latest keyboard has {listed}."
-        button = options[number - 1]
-    else:
-        wanted = reference.casefold()
-        matching = [b for b in options if b.get("text") == reference] or \
-            [b for b in options if str(b.get("text", "")).casefold() == wanted]
-        if not matching:
-            return f"No button is labelled \"{reference}\"; the latest keyboard has {listed}."
-        button = matching[0]
-    if "callback_data" not in button:
-        target = button.get("url")
-        kind = f"opens {target}" if target else f"is a {next((k for k in button if k != 'text'), '?')} button"
-        return f"Button \"{button.get('text', '')}\" {kind}; the sandbox can only press callback buttons."
-    return button
-
-
 def _matcher(kind: str, payload: Json) -> Callable[[Update], bool]:
     """Return a test that picks the update the emulator made for ``payload``."""
-    if kind == "callback_query":
-        return lambda update: update.type == kind and update.callback_query.id == payload["id"]
+    if kind in ("callback_query", "inline_query"):
+        return lambda update: update.type == kind and update.payload.id == payload["id"]
     chat_id, message_id = payload["chat"]["id"], payload["message_id"]
     return lambda update: (update.type == kind and update.payload.message_id == message_id
                            and update.payload.chat.id == chat_id)

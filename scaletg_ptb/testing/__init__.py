@@ -10,7 +10,10 @@ top-level ``conftest.py``.
 
 from .actions import CallbackAnswer
 from .chat import ChatUser, Exchange
+from .everyday import InlineResults
 from .isolation import forget_imports
 from .kit import SandboxBot, find_config
 
-__all__ = ["CallbackAnswer", "ChatUser", "Exchange", "SandboxBot", "find_config", "forget_imports"]
+__all__ = [
+    "CallbackAnswer", "ChatUser", "Exchange", "InlineResults", "SandboxBot", "find_config", "forget_imports",
+]

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from ..core import Message, Update
 from ..dispatch import Outcome
 from .actions import CallbackAnswer, Event, describe, shown, text_of
+from .everyday import EverydayUser
 
 if TYPE_CHECKING:
     from .kit import SandboxBot
@@ -118,7 +119,7 @@ class Exchange:
         return f"but it did ({self.outcome.describe()}):\n{lines}"
 
 
-class ChatUser:
+class ChatUser(EverydayUser):
     """A user in a chat with the bot: says things, presses buttons, reads replies."""
 
     def __init__(self, bot: SandboxBot, user: Json, chat: Json) -> None:
@@ -144,14 +145,17 @@ class ChatUser:
         return self._exchange(f"{self.name} edited their message to {shown(new_text)}",
                               lambda emu: emu.user_edits(self.user, said.sent, new_text), "edited_message")
 
-    def sends_photo(self, caption: str | None = None) -> Exchange:
-        """Send a photo (with an optional caption)."""
+    def sends_photo(self, caption: str | None = None, *, data: bytes | None = None) -> Exchange:
+        """Send a photo (with an optional caption; ``data``: its bytes, for the app to download)."""
         return self._exchange(f"{self.name} sent a photo",
-                              lambda emu: emu.user_sends_photo(self.user, self.chat, caption), "message")
+                              lambda emu: emu.user_sends_photo(self.user, self.chat, caption, data), "message")
 
     def presses(self, button: str | None = None, *, data: str | None = None,
                 message: Message | None = None) -> Exchange:
-        """Press the inline button with this text (or callback ``data``) of the bot's last keyboard."""
+        """Press the button with this text (or callback ``data``) of the bot's last keyboard, inline or reply."""
+        if button is not None and data is None and message is None and self._reply_keyboard_is_latest():
+            return self._exchange(f"{self.name} pressed {button!r}", lambda emu: emu.press_reply_button(
+                self.user, self.chat, button), "message")
         target = message.to_dict() if message is not None else self._last_keyboard()
         label = button if button is not None else data
         return self._exchange(f"{self.name} pressed {label!r}",
@@ -169,14 +173,18 @@ class ChatUser:
                 return message
         raise AssertionError(f"the bot has sent no message with inline buttons to {self.name}")
 
-    def _exchange(self, action: str, act: Callable[[Any], Json], kind: str) -> Exchange:
+    def _exchange(self, action: str, act: Callable[[Any], Any], kind: str,
+                  follow: Callable[[Any], list[Callable[[Update], bool]]] | None = None) -> Exchange:
+        """Act, then wait for the update(s) it made (``follow`` picks them; the last one's outcome counts)."""
         emu = self.bot.emulator
         mark = self.bot.actions.mark()
         calls_before = len(emu.calls)
         payload = act(emu)
-        outcome = self.bot.wait_processed(_matcher(kind, payload), action)
+        for matches in follow(payload) if follow else [_matcher(kind, payload)]:
+            outcome = self.bot.wait_processed(matches, action)
+        sent = payload[0] if isinstance(payload, tuple) else payload
         actions = self.bot.actions.since(mark, self.chat["id"])
-        return Exchange(action, payload, outcome, _replies(actions), tuple(emu.calls[calls_before:]), actions)
+        return Exchange(action, sent, outcome, _replies(actions), tuple(emu.calls[calls_before:]), actions)
 
 
 def _replies(actions: tuple[Event, ...]) -> tuple[Message, ...]:
@@ -191,8 +199,8 @@ def _replies(actions: tuple[Event, ...]) -> tuple[Message, ...]:
 
 def _matcher(kind: str, payload: Json) -> Callable[[Update], bool]:
     """Return a test that picks the update the emulator made for ``payload``."""
-    if kind == "callback_query":
-        return lambda update: update.type == kind and update.callback_query.id == payload["id"]
+    if kind in ("callback_query", "inline_query"):
+        return lambda update: update.type == kind and update.payload.id == payload["id"]
     chat_id, message_id = payload["chat"]["id"], payload["message_id"]
     def matches(update: Update) -> bool:
         message = update.payload if update.type == kind else None

@@ -98,6 +98,8 @@ def test_the_root_lists_the_requests(emu):
         "GET /_emulator/users", "GET /_emulator/chats", "POST /_emulator/groups title=TITLE",
         "POST /_emulator/messages user=NAME text=TEXT [chat_id=ID]",
         "POST /_emulator/press user=NAME button=TEXT|data=DATA [chat_id=ID message_id=ID]",
+        "POST /_emulator/inline user=NAME query=TEXT [chat_id=ID wait=SECONDS]",
+        "POST /_emulator/choose user=NAME inline_query_id=ID result_id=ID [chat_id=ID]",
         "GET /_emulator/chats/ID/messages[?after=MESSAGE_ID&wait=SECONDS]",
     ]
 
@@ -107,3 +109,28 @@ def test_a_press_of_a_link_button_is_refused_with_its_kind(emu, api):
     api.post("sendMessage", json={"chat_id": said["chat"]["id"], "text": "Pick", "reply_markup": KEYBOARD})
     status, answer = control(emu, "POST", "press", {"user": "alice", "button": "Docs"})
     assert (status, answer["description"]) == (400, "button 'Docs' is a url button, not a callback button")
+
+
+def test_inline_queries_choices_and_reply_keyboards_over_http(emu, api):
+    _, asked = control(emu, "POST", "inline", {"user": "Alice", "query": "cats", "wait": 0})
+    assert asked["result"]["results"] is None  # the bot has not answered within 0 s
+    article = {"type": "article", "id": "a", "title": "A", "input_message_content": {"message_text": "chosen"}}
+
+    def bot() -> None:  # answers the next inline query as soon as it arrives
+        updates = api.post("getUpdates", json={"timeout": 5, "offset": -1}).json()["result"]
+        while updates[-1]["inline_query"]["query"] != "dogs":
+            updates = api.post("getUpdates", json={"timeout": 5, "offset": updates[-1]["update_id"] + 1}).json()[
+                "result"]
+        api.post("answerInlineQuery", json={"inline_query_id": updates[-1]["inline_query"]["id"], "results": [article]})
+
+    threading.Thread(target=bot).start()
+    waited = control(emu, "POST", "inline", {"user": "Alice", "query": "dogs", "wait": 5})[1]["result"]
+    assert waited["results"] == [article]
+    query_id = waited["inline_query_id"]
+    _, chose = control(emu, "POST", "choose", {"user": "Alice", "inline_query_id": query_id, "result_id": "a"})
+    assert chose["result"]["message"]["text"] == "chosen"
+    assert chose["result"]["chosen_inline_result"]["result_id"] == "a"
+    chat_id = chose["result"]["message"]["chat"]["id"]
+    api.post("sendMessage", json={"chat_id": chat_id, "text": "Pick", "reply_markup": {"keyboard": [["Blue"]]}})
+    _, pressed = control(emu, "POST", "press", {"user": "Alice", "button": "Blue"})
+    assert (pressed["result"]["text"], pressed["result"]["from"]["first_name"]) == ("Blue", "Alice")

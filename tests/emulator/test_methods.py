@@ -75,7 +75,8 @@ def test_send_message_keeps_inline_keyboard_reply_and_records_decoded_params(
     ).json()["result"]  # fmt: skip
     assert message["reply_markup"] == keyboard
     assert message["reply_to_message"]["message_id"] == asked["message_id"]
-    assert message["text"] == "<b>answer</b>"
+    assert message["text"] == "answer"  # parsed, as Telegram does
+    assert message["entities"] == [{"type": "bold", "offset": 0, "length": 6}]
     call = emu.wait_for_call("sendMessage")
     assert call.params["chat_id"] == chat["id"]  # decoded from the form's "123" string
     assert call.params["reply_markup"] == keyboard
