@@ -19,8 +19,10 @@ def create_inbox(config: Config) -> Inbox:
     if is_redis_url(config.inbox):
         from .redis import RedisInbox
 
+        # A worker holds only the chats it can run now (plain apps: one per thread), so that the
+        # other chats of a burst go to idle workers instead of waiting behind a busy one.
         return RedisInbox(config.inbox, processing.max_pending, processing.max_attempts,
-                          concurrency=processing.concurrency, lease=processing.lease)
+                          concurrency=min(processing.concurrency, processing.workers), lease=processing.lease)
     if config.inbox == "memory":
         from .memory import MemoryInbox
 
