@@ -57,6 +57,7 @@ class RedisInbox(Inbox):
         self._writer: asyncio.Task[None] | None = None
         self._ops = asyncio.Lock()  # claims and writes of leased chats never interleave
         self._room = asyncio.Event()
+        self._waits: set[asyncio.Future[Any]] = set()
 
     @property
     def pending(self) -> int:
@@ -78,6 +79,8 @@ class RedisInbox(Inbox):
                         "others after the lease (%.0f s).", self.link.shown, self.leases.lease)
         finally:
             self.leases.stop()
+            for wait in self._waits:
+                wait.cancel()
             self._held.clear()
             self._chat_of.clear()
             self._queue.clear()
@@ -177,7 +180,12 @@ class RedisInbox(Inbox):
                     await self._room.wait()
             return
         keys = [self.link.key(f"wake:{self.id}"), self.link.key("wake")]
-        await self.link.call(lambda: self.link.client.blpop(keys, timeout=WAKE_WAIT))
+        # In a task of its own: redis-py may swallow a cancel that lands in a blocking read, and
+        # the BLPOP ends by itself within WAKE_WAIT anyway.
+        blpop = asyncio.ensure_future(self.link.call(lambda: self.link.client.blpop(keys, timeout=WAKE_WAIT)))
+        self._waits.add(blpop)
+        blpop.add_done_callback(self._waits.discard)
+        await asyncio.shield(blpop)
 
     def _held_chats(self) -> list[str]:
         return list(self._held)

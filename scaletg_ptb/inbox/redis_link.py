@@ -40,6 +40,7 @@ class RedisLink:
                                         socket_timeout=5.0, health_check_interval=10)
         self._scripts = {name: self.client.register_script(getattr(redis_scripts, name)) for name in SCRIPTS}
         self._down = False  # a streak of failures is under way: it was logged once
+        self.closed = False
 
     def key(self, name: str) -> str:
         """Return the full name of one of the inbox's keys."""
@@ -62,6 +63,8 @@ class RedisLink:
         """Await ``make()``; while Redis is unreachable, log once per streak and retry with back-off."""
         failures = 0
         while True:
+            if self.closed:
+                raise InboxError(f"The inbox on Redis {self.shown} is closed.")
             try:
                 result = await make()
             except rx.AuthenticationError as exc:
@@ -77,11 +80,13 @@ class RedisLink:
             return result
 
     async def _back_off(self, exc: Exception, failures: int) -> None:
+        if failures == 1:  # a pooled connection Redis closed (a restart, an idle timeout): retry at once
+            return
         if not self._down:
             self._down = True
             log.warning("Redis %s cannot be reached (%s: %s); retrying with back-off. Nothing new is confirmed "
                         "to Telegram meanwhile, and nothing stored is lost.", self.shown, type(exc).__name__, exc)
-        delay = min(MAX_BACKOFF, FIRST_BACKOFF * 2 ** (failures - 1)) * random.uniform(0.8, 1.2)
+        delay = min(MAX_BACKOFF, FIRST_BACKOFF * 2 ** (failures - 2)) * random.uniform(0.8, 1.2)
         await asyncio.sleep(delay)
 
     async def check_persistence(self) -> None:
@@ -95,4 +100,5 @@ class RedisLink:
 
     async def close(self) -> None:
         """Close the connections."""
+        self.closed = True
         await self.client.aclose()
