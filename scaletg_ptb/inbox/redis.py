@@ -26,7 +26,7 @@ from ..updates import view_of
 from . import redis_admin as admin
 from .base import DeadLetter, Inbox, Status, chat_of, update_id_of
 from .redis_leases import Leases
-from .redis_link import RedisLink
+from .redis_link import RedisLink, raise_if_cancelled
 
 log = logging.getLogger("scaletg_ptb.inbox")
 ROOM_CHECK = 0.5  # seconds between looks at the inbox's size while it is full
@@ -72,7 +72,7 @@ class RedisInbox(Inbox):
         try:
             async with asyncio.timeout(5):
                 self._release.update(self._held)
-                await self._write_marks()
+                await self._flush()
                 await self.leases.leave()
         except TimeoutError:
             log.warning("Redis %s did not answer at close; the chats this worker held are taken over by "
@@ -99,7 +99,7 @@ class RedisInbox(Inbox):
         return await self.leases.lead_polling()
 
     async def store(self, batch: Sequence[Any]) -> int:
-        await self._write_marks()  # this process's done marks first: its own writes stay in order
+        await self._flush()  # this process's done marks first: its own writes stay in order
         return await self._store(batch, retry=False)
 
     async def _store(self, batch: Sequence[Any], *, retry: bool) -> int:
@@ -133,13 +133,14 @@ class RedisInbox(Inbox):
         return int(result[0])
 
     async def confirmed(self, offset: int) -> None:
-        await self._write_marks()
+        await self._flush()
         await self.link.script("CONFIRM", offset)
 
     # -- the worker's side ---------------------------------------------------------------------
 
     async def take(self) -> Update:
         while not self._queue:
+            raise_if_cancelled()
             self.leases.start_heartbeat(self._ops, self._held_chats, self._lose)
             if not await self._claim():
                 await self._wait_for_work()
@@ -219,6 +220,13 @@ class RedisInbox(Inbox):
         if self._writer is None or self._writer.done():
             self._writer = asyncio.get_running_loop().create_task(self._write_marks(), name="scaletg:inbox-done")
 
+    async def _flush(self) -> None:
+        """Write every done mark made so far, including those another task is writing now."""
+        writer = self._writer
+        if writer is not None and not writer.done() and writer is not asyncio.current_task():
+            await asyncio.shield(writer)
+        await self._write_marks()
+
     async def _write_marks(self) -> None:
         """Write the done marks and give back the chats with nothing left here, chat by chat."""
         while self._marks or self._release:
@@ -238,7 +246,7 @@ class RedisInbox(Inbox):
     # -- status and repairs --------------------------------------------------------------------
 
     async def status(self) -> Status:
-        await self._write_marks()
+        await self._flush()
         return await admin.status(self.link)
 
     async def dead_letters(self) -> list[DeadLetter]:

@@ -24,6 +24,13 @@ APPENDONLY_OFF = ("Redis {url} has persistence off (appendonly no): a Redis rest
                   "Set appendonly yes.")
 
 
+def raise_if_cancelled() -> None:
+    """Raise CancelledError if this task was asked to stop: redis-py can swallow a cancel mid-read."""
+    task = asyncio.current_task()
+    if task is not None and task.cancelling():
+        raise asyncio.CancelledError
+
+
 def prefix_of(namespace: str) -> str:
     """Return the key prefix; the hash tag keeps every key of a bot in one cluster slot."""
     return f"scaletg:{{{namespace}}}:"
@@ -65,6 +72,7 @@ class RedisLink:
         while True:
             if self.closed:
                 raise InboxError(f"The inbox on Redis {self.shown} is closed.")
+            raise_if_cancelled()
             try:
                 result = await make()
             except rx.AuthenticationError as exc:
