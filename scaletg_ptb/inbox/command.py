@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Sequence
 from datetime import datetime
 
 from ..config import Config
+from ..urls import is_redis_url
 from . import sqlite_file
 from .base import DeadLetter, InboxError, Status
 
@@ -16,6 +18,10 @@ USAGE = "python bot.py inbox [retry ID|all] [drop ID|all]"
 def run_inbox_command(config: Config, words: Sequence[str]) -> str:
     """Carry out ``inbox`` with ``words`` (nothing, or retry/drop and ID or all); return what to print."""
     action, ids = parse(words) if words else ("status", None)
+    if is_redis_url(config.inbox):
+        from .redis_command import run_on_redis
+
+        return asyncio.run(run_on_redis(config.inbox, action, ids))
     if config.inbox == "memory":
         return ("The inbox is 'memory': updates wait inside the bot process only, so there is nothing to "
                 "show here. Use 'inbox: sqlite' (the default) to keep them on disk.")
@@ -62,6 +68,11 @@ def describe(path: object, status: Status, letters: list[DeadLetter]) -> str:
         lines.extend(f"  id={letter.update_id}  {letter.chat or '-'}  {_when(letter.at)}  {letter.reason}"
                      for letter in letters)
     return "\n".join(lines)
+
+
+def age(seconds: float) -> str:
+    """Say how long ``seconds`` is, roughly."""
+    return _age(seconds)
 
 
 def _age(seconds: float) -> str:

@@ -12,6 +12,7 @@ import pytest
 
 from scaletg_ptb.inbox import Inbox
 from scaletg_ptb.inbox.memory import MemoryInbox
+from scaletg_ptb.inbox.redis import RedisInbox
 from scaletg_ptb.inbox.sqlite import SqliteInbox
 
 
@@ -62,11 +63,23 @@ def state(tmp_path: Path) -> Path:
     return tmp_path / "state"
 
 
-@pytest.fixture(params=["memory", "sqlite"])
+@pytest.fixture(params=["memory", "sqlite", "redis"])
 def make_inbox(request: pytest.FixtureRequest, tmp_path: Path) -> Callable[..., Inbox]:
-    """Return a factory of inboxes of each back end (not opened yet)."""
+    """Return a factory of inboxes of each back end (not opened yet); Redis is a real, emptied server."""
+    url = request.getfixturevalue("redis_url") if request.param == "redis" else ""
+
     def make(max_pending: int = 1000) -> Inbox:
         if request.param == "memory":
             return MemoryInbox(max_pending)
+        if request.param == "redis":
+            return RedisInbox(url, max_pending)
         return SqliteInbox(tmp_path / "state", max_pending)
     return make
+
+
+async def done_ids(inbox: Inbox) -> set[int]:
+    """Return the ids the inbox remembers as done (for dedupe), of any back end."""
+    if isinstance(inbox, RedisInbox):
+        return {int(update_id) for update_id in await inbox.link.client.zrange(inbox.link.key("done"), 0, -1)}
+    assert isinstance(inbox, MemoryInbox | SqliteInbox)
+    return set(inbox._done)
