@@ -21,6 +21,9 @@ def create_inbox(config: Config) -> Inbox:
 
         # A worker holds only the chats it can run now (plain apps: one per thread), so that the
         # other chats of a burst go to idle workers instead of waiting behind a busy one.
+        from .redis_leases import check_poller_lease
+
+        check_poller_lease(processing.lease, config.polling.timeout)
         return RedisInbox(config.inbox, processing.max_pending, processing.max_attempts,
                           concurrency=min(processing.concurrency, processing.workers), lease=processing.lease)
     if config.inbox == "memory":

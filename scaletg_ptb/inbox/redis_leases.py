@@ -21,9 +21,9 @@ LEASE_MARGIN = 5.0  # seconds a lease must exceed the poll timeout by (a getUpda
 def check_poller_lease(lease: float, poll_timeout: float) -> None:
     """Refuse a lease a getUpdates call could outlast (two pollers would then overlap: 409 Conflict)."""
     if lease <= poll_timeout + LEASE_MARGIN:
-        raise ConfigError(f"The Redis lease ({lease:g} s) must exceed polling.timeout ({poll_timeout:g} s) by more "
-                          f"than {LEASE_MARGIN:g} s, so a poller's getUpdates ends before another may take over. "
-                          f"Raise the lease above {poll_timeout + LEASE_MARGIN:g} s or lower polling.timeout.")
+        raise ConfigError(f"'processing.lease' ({lease:g} s) must exceed 'polling.timeout' ({poll_timeout:g} s) by "
+                          f"more than {LEASE_MARGIN:g} s, so a poller's getUpdates ends before another may take "
+                          f"over. Raise the lease above {poll_timeout + LEASE_MARGIN:g} s or lower polling.timeout.")
 
 
 class Leases:

@@ -154,5 +154,5 @@ def test_a_poller_lease_a_getupdates_call_could_outlast_is_refused():
     with pytest.raises(ConfigError) as caught:
         check_poller_lease(12, 10)
     assert str(caught.value) == (
-        "The Redis lease (12 s) must exceed polling.timeout (10 s) by more than 5 s, so a poller's getUpdates "
-        "ends before another may take over. Raise the lease above 15 s or lower polling.timeout.")
+        "'processing.lease' (12 s) must exceed 'polling.timeout' (10 s) by more than 5 s, so a poller's "
+        "getUpdates ends before another may take over. Raise the lease above 15 s or lower polling.timeout.")
