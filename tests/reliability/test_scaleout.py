@@ -127,3 +127,39 @@ def test_chat_data_stays_consistent_across_three_workers_when_one_is_killed(tmp_
     for bot in [poller, *(worker for worker in workers if worker is not killed)]:
         bot.signal(signal.SIGTERM)
         assert bot.wait() == 0
+
+
+def test_a_slow_but_alive_worker_keeps_its_chat_and_slows_only_that_chat(tmp_path, emu, start_bot, redis_url):
+    config = make_project(tmp_path, ["sleepy", "echo"], f"inbox: {redis_url}\nprocessing: {{lease: 6.5}}\n")
+    workers = [start_bot(config, emu.base_url, "work") for _ in range(2)]
+    poller = start_bot(config, emu.base_url, "poll")
+    slow_user, quick_user = emu.create_user("Slow"), emu.create_user("Quick")
+    slow, quick = emu.private_chat(slow_user), emu.private_chat(quick_user)
+    emu.user_says(slow_user, slow, "sleep 9")  # longer than the lease: only heartbeats keep the chat
+    emu.user_says(slow_user, slow, "after the nap")
+    for n in range(5):
+        emu.user_says(quick_user, quick, f"quick {n}")
+    quick_answers = emu.wait_for_bot_messages(quick["id"], 5, timeout=5)  # while the slow chat still sleeps
+    assert [m["text"] for m in quick_answers] == [f"quick {n}" for n in range(5)]
+    assert texts(emu, slow["id"]) == []
+    wait_until(lambda: len(texts(emu, slow["id"])) >= 2, 20, "the slow chat's two answers")
+    assert texts(emu, slow["id"]) == ["slept 9", "after the nap"]  # not taken over, so never run twice
+    for bot in [poller, *workers]:
+        bot.signal(signal.SIGTERM)
+        assert bot.wait() == 0
+
+
+def test_nothing_of_a_served_burst_stays_in_redis(tmp_path, emu, start_bot, redis_url):
+    import redis
+
+    config = project(tmp_path, redis_url)
+    workers = [start_bot(config, emu.base_url, "work") for _ in range(2)]
+    poller = start_bot(config, emu.base_url, "poll")
+    chats, sent = burst(emu)
+    all_answered(emu, chats, sent)
+    for bot in [poller, *workers]:
+        bot.signal(signal.SIGTERM)
+        assert bot.wait() == 0
+    keys = sorted(key.decode() for key in redis.Redis.from_url(redis_url).keys("*"))
+    texts_kept = [key for key in keys if any(str(chat["id"]) in key for chat in chats)]
+    assert texts_kept == [] and len(keys) <= 4, keys  # no key per update or per chat ever seen
