@@ -9,7 +9,6 @@ from typing import Any, Literal
 
 import telegram
 from telegram.ext import ApplicationBuilder, ContextTypes, ExtBot, TypeHandler
-from telegram.request import HTTPXRequest
 
 from .application import ScaleApplication
 from .config import Config
@@ -111,7 +110,7 @@ def build_application(config: Config, registry: Registry, observers: Sequence[Ob
     inbox = create_inbox(config)
     adapter = Adapter(config, registry, inbox, observers, role)
     processing = config.processing
-    polling_request = HTTPXRequest()
+    polling_request = BoundedRequest()
     bot = ExtBot(
         config.token,
         base_url=config.base_url,
