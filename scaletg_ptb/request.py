@@ -16,9 +16,11 @@ what the delivery policy needs to know (scaletg_ptb/delivery.py).
 from __future__ import annotations
 
 import asyncio
+import ssl
 from typing import Any
 
 import aiohttp
+import certifi
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
@@ -62,9 +64,11 @@ class BoundedRequest(BaseRequest):
         """Open the session and a fresh FIFO queue, bound to the running loop."""
         if self._session is None or self._session.closed:
             # No total timeout: each phase has its own, and a long poll may last minutes.
-            connector = aiohttp.TCPConnector(limit=self._connections, ttl_dns_cache=300)
+            # Like PTB's httpx client: certifi's CA bundle, and HTTPS_PROXY/ALL_PROXY from the environment.
+            tls = ssl.create_default_context(cafile=certifi.where())
+            connector = aiohttp.TCPConnector(limit=self._connections, ttl_dns_cache=300, ssl=tls)
             self._session = aiohttp.ClientSession(connector=connector, timeout=aiohttp.ClientTimeout(total=None),
-                                                  headers={"User-Agent": self.USER_AGENT})
+                                                  headers={"User-Agent": self.USER_AGENT}, trust_env=True)
             self._slots = asyncio.Semaphore(self._connections)
 
     async def shutdown(self) -> None:

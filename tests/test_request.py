@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import socket
 import time
 import warnings
 from pathlib import Path
 from typing import Any
 
 import aiohttp
+import pytest
 from telegram import Bot
-from telegram.error import TimedOut
+from telegram.error import NetworkError, TimedOut
 from telegram.warnings import PTBUserWarning
 
 from scaletg_ptb import Registry, build_application
@@ -142,3 +144,21 @@ def test_a_reply_is_not_held_up_by_the_parked_long_poll_with_one_connection(tmp_
             assert reply["text"] == "hello" and time.monotonic() - started < 5
         finally:
             bot.stop()
+
+
+def test_the_proxy_of_the_environment_is_used_like_ptb_s_httpx_client_does(monkeypatch):
+    with socket.socket() as probe:  # a proxy port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{port}")
+    with Emulator() as emu:
+        async def main() -> BaseException:
+            async with BoundedRequest(1) as request:
+                with pytest.raises(NetworkError) as caught:
+                    await request.post(f"{emu.base_url}{emu.token}/getMe")
+                return caught.value
+
+        error = asyncio.run(main())
+        assert str(error).startswith(f"aiohttp.ClientProxyConnectionError: Cannot connect to host 127.0.0.1:{port}")
+        assert classify(error) is Fault.NOT_SENT  # the proxy was never reached: nothing was sent
+        assert emu.calls == []
