@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import tempfile
 import time
 from collections.abc import Callable
@@ -124,6 +125,22 @@ def inbox(setup: Setup) -> Result:
     return result
 
 
+def loop(setup: Setup) -> Result:
+    """The echo burst on uvloop (the default where installed) vs asyncio's own loop: what uvloop buys."""
+    chats, per_chat = 100, 10 if setup.quick else 50
+    if importlib.util.find_spec("uvloop") is None:
+        return Result("loop", "uvloop vs asyncio's loop", [],
+                      notes=["skipped: uvloop is not installed (pip install uvloop)"])
+    fast = scaletg(setup.folder("loop-uvloop"), "echo", setup.processing, {"SCALETG_EVENT_LOOP": "uvloop"})
+    fast = Bot("ScaleTG uvloop", fast.argv, fast.env)
+    plain = scaletg(setup.folder("loop-asyncio"), "echo", setup.processing, {"SCALETG_EVENT_LOOP": "asyncio"})
+    plain = Bot("ScaleTG asyncio loop", plain.argv, plain.env)
+    return best_of(setup, Result("loop", f"{chats * per_chat:,} updates over {chats} chats, preloaded, "
+                                         "apps start, help, echo; on uvloop vs on asyncio's loop", []),
+                   lambda: burst(fast, setup.workdir, chats, per_chat),
+                   lambda: burst(plain, setup.workdir, chats, per_chat))
+
+
 def live(bot: Callable[[int], Bot], workdir: Path, chats: int, rate: float, seconds: float) -> Run:
     """Send 5 messages to the slow chat, and ``rate`` msg/s over the other chats, live."""
     with Session(workdir) as session:
@@ -212,6 +229,6 @@ def _scaleout(setup: Setup) -> Result:
 
 
 SCENARIOS: dict[str, Callable[[Setup], Result]] = {
-    "echo": echo, "echo_plain": echo_plain, "inbox": inbox, "blocking": blocking, "slow_chat": slow_chat,
+    "echo": echo, "echo_plain": echo_plain, "inbox": inbox, "loop": loop, "blocking": blocking, "slow_chat": slow_chat,
     "memory": memory, "scaleout": _scaleout,
 }
