@@ -110,11 +110,11 @@ def build_application(config: Config, registry: Registry, observers: Sequence[Ob
     inbox = create_inbox(config)
     adapter = Adapter(config, registry, inbox, observers, role)
     processing = config.processing
-    polling_request = BoundedRequest()
+    polling_request, calls_request = BoundedRequest(), BoundedRequest(processing.connections)
     bot = ExtBot(
         config.token,
         base_url=config.base_url,
-        request=BoundedRequest(processing.connections),
+        request=calls_request,
         get_updates_request=polling_request,
     )
     updater = InboxUpdater(bot, asyncio.Queue(), inbox, read_timeout=polling_request.read_timeout or 0,
@@ -123,7 +123,7 @@ def build_application(config: Config, registry: Registry, observers: Sequence[Ob
         ApplicationBuilder()
         .application_class(ScaleApplication, kwargs={
             "adapter": adapter, "inbox": inbox, "handle_signals": handle_signals,
-            "stop_timeout": processing.stop_timeout})
+            "stop_timeout": processing.stop_timeout, "requests": (polling_request, calls_request)})
         .updater(updater)  # the Application takes its bot from it
         .concurrent_updates(ChatOrderedProcessor(processing.concurrency))
         .build()
