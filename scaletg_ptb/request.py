@@ -16,13 +16,17 @@ what the delivery policy needs to know (scaletg_ptb/delivery.py).
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import functools
 import ssl
 from typing import Any
 
 import aiohttp
 import certifi
+from aiohttp.helpers import get_env_proxy_for_url
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
+from yarl import URL
 
 _FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 
@@ -39,7 +43,7 @@ NOT_SENT: tuple[type[BaseException], ...] = (aiohttp.ClientConnectorError, aioht
 class BoundedRequest(BaseRequest):
     """A ``BaseRequest`` on one aiohttp session with at most ``connections`` requests in flight."""
 
-    __slots__ = ("_connections", "_session", "_slots", "_timeouts")
+    __slots__ = ("_connections", "_servers", "_session", "_slots", "_timeouts")
 
     def __init__(self, connections: int = 1, *, read_timeout: float | None = 5.0, write_timeout: float | None = 5.0,
                  connect_timeout: float | None = 5.0, pool_timeout: float | None = 1.0,
@@ -49,6 +53,7 @@ class BoundedRequest(BaseRequest):
                           "pool": pool_timeout, "media_write": media_write_timeout}
         self._session: aiohttp.ClientSession | None = None
         self._slots: asyncio.Semaphore | None = None
+        self._servers: dict[str, dict[str, Any]] = {}  # per server: aiohttp's keywords (proxy, TLS)
 
     @property
     def connections(self) -> int:
@@ -64,12 +69,11 @@ class BoundedRequest(BaseRequest):
         """Open the session and a fresh FIFO queue, bound to the running loop."""
         if self._session is None or self._session.closed:
             # No total timeout: each phase has its own, and a long poll may last minutes.
-            # Like PTB's httpx client: certifi's CA bundle, and HTTPS_PROXY/ALL_PROXY from the environment.
-            tls = ssl.create_default_context(cafile=certifi.where())
-            connector = aiohttp.TCPConnector(limit=self._connections, ttl_dns_cache=300, ssl=tls)
+            connector = aiohttp.TCPConnector(limit=self._connections, ttl_dns_cache=300)
             self._session = aiohttp.ClientSession(connector=connector, timeout=aiohttp.ClientTimeout(total=None),
-                                                  headers={"User-Agent": self.USER_AGENT}, trust_env=True)
+                                                  headers={"User-Agent": self.USER_AGENT})
             self._slots = asyncio.Semaphore(self._connections)
+            self._servers = {}
 
     async def shutdown(self) -> None:
         """Close the session and its connections."""
@@ -97,7 +101,8 @@ class BoundedRequest(BaseRequest):
             # aiohttp has no write timeout: an upload gets one bound for the whole exchange instead.
             total = _sum(connect, self._timeout("media_write", write_timeout), read) if files else None
             timeout = aiohttp.ClientTimeout(total=total, sock_connect=connect, sock_read=read)
-            async with self._session.request(method, url, timeout=timeout, **_body(request_data, files)) as response:
+            async with self._session.request(method, url, timeout=timeout, **self._server_options(url),
+                                             **_body(request_data, files)) as response:
                 return response.status, await response.read()
         except TimeoutError as exc:  # aiohttp's timeouts subclass it
             raise TimedOut(_describe(exc, url)) from exc
@@ -106,8 +111,32 @@ class BoundedRequest(BaseRequest):
         finally:
             self._slots.release()
 
+    def _server_options(self, url: str) -> dict[str, Any]:
+        """Return aiohttp's keywords for ``url``'s server, found once per server.
+
+        As PTB's httpx client does: the proxy of the environment (HTTPS_PROXY, NO_PROXY ...),
+        and certifi's CA bundle for https. aiohttp's own ``trust_env`` would look the proxy up,
+        and read ~/.netrc, in a worker thread on every request: two thread hops per call, which
+        cost more CPU than the rest of the request.
+        """
+        path = url.find("/", url.find("//") + 2)
+        origin = url if path < 0 else url[:path]
+        found = self._servers.get(origin)
+        if found is None:
+            found = {"ssl": _certifi_context()} if origin.startswith("https:") else {}
+            with contextlib.suppress(LookupError):
+                found["proxy"], found["proxy_auth"] = get_env_proxy_for_url(URL(origin))
+            self._servers[origin] = found
+        return found
+
     def _timeout(self, kind: str, given: Any) -> float | None:
         return self._timeouts[kind] if isinstance(given, type(BaseRequest.DEFAULT_NONE)) else given
+
+
+@functools.cache
+def _certifi_context() -> ssl.SSLContext:
+    """Return one TLS context with certifi's CA bundle, made on first use (loading it takes ~1 MB)."""
+    return ssl.create_default_context(cafile=certifi.where())
 
 
 def _body(request_data: RequestData | None, files: dict[str, Any] | None) -> dict[str, Any]:

@@ -162,3 +162,14 @@ def test_the_proxy_of_the_environment_is_used_like_ptb_s_httpx_client_does(monke
         assert str(error).startswith(f"aiohttp.ClientProxyConnectionError: Cannot connect to host 127.0.0.1:{port}")
         assert classify(error) is Fault.NOT_SENT  # the proxy was never reached: nothing was sent
         assert emu.calls == []
+
+
+def test_each_server_gets_certifi_s_bundle_over_https_and_the_environment_s_proxy_found_once(monkeypatch):
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.example:3128")
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+    request = BoundedRequest(1)
+    telegram_api = request._server_options("https://api.telegram.org/bot123:SECRET/sendMessage")
+    assert str(telegram_api["proxy"]) == "http://proxy.example:3128"
+    assert telegram_api["ssl"].cert_store_stats()["x509_ca"] > 100  # certifi's bundle, as httpx uses
+    assert request._server_options("https://api.telegram.org/bot123:SECRET/getMe") is telegram_api
+    assert request._server_options("http://127.0.0.1:8081/bot123:SECRET/getMe") == {}  # NO_PROXY, no TLS
