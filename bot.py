@@ -34,6 +34,7 @@ from scaletg_ptb.cli import (
     token_missing,
 )
 from scaletg_ptb.config import check_config
+from scaletg_ptb.eventloop import choose_event_loop, event_loop
 from scaletg_ptb.inbox import InboxError
 from scaletg_ptb.reload import ReloaderLink
 from scaletg_ptb.urls import is_redis_url
@@ -77,6 +78,7 @@ def run(args: argparse.Namespace, role: Role = "all") -> int:
         redactor.add(config.token)
         redactor.add_url(config.inbox)  # a Redis password is a secret like the token
         configure_logging(args.log_level or config.log_level, redactor)
+        loop = choose_event_loop()  # uvloop where installed, unless SCALETG_EVENT_LOOP=asyncio
         if role != "all" and not is_redis_url(config.inbox):
             raise ConfigError(f"python bot.py {role} runs one role of a bot spread over several processes, which "
                               "share their inbox in Redis: set 'inbox' in the config (inbox: redis://host:6379/0) "
@@ -96,13 +98,14 @@ def run(args: argparse.Namespace, role: Role = "all") -> int:
     try:
         # Blocks until Ctrl-C / SIGTERM, then finishes the updates in hand and shuts down.
         # The stop signals are the runner's own, so that a second one can force the stop.
-        application.run_polling(
-            allowed_updates=allowed_updates(config),
-            timeout=int(config.polling.timeout),
-            drop_pending_updates=config.polling.drop_pending_updates,
-            bootstrap_retries=-1,
-            stop_signals=None,
-        )
+        with event_loop(loop):
+            application.run_polling(
+                allowed_updates=allowed_updates(config),
+                timeout=int(config.polling.timeout),
+                drop_pending_updates=config.polling.drop_pending_updates,
+                bootstrap_retries=-1,
+                stop_signals=None,
+            )
     except InboxError as exc:
         return fail(exc, EXIT_RUNTIME_ERROR, redactor)
     except TokenRejected:

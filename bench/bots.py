@@ -75,6 +75,18 @@ def baseline(*options: str) -> Bot:
     return Bot("PTB", [sys.executable, str(BENCH / "ptb_echo.py"), *options])
 
 
+def peer(*options: str) -> Bot:
+    """Return aiogram's echo bot (a benchmark-only dependency) with these command-line options."""
+    return Bot("aiogram", [sys.executable, str(BENCH / "aiogram_echo.py"), *options])
+
+
+def has_aiogram() -> bool:
+    """Tell whether aiogram is installed (pip install -r bench/requirements.txt)."""
+    import importlib.util
+
+    return importlib.util.find_spec("aiogram") is not None
+
+
 def fleet(folder: Path, app: str, processing: dict[str, int], inbox: str, workers: int) -> tuple[Bot, list[Bot]]:
     """Return a poller and ``workers`` worker processes of this runner, sharing the Redis ``inbox``."""
     config = write_config(folder, ["start", "help", app], processing)

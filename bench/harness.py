@@ -43,6 +43,7 @@ class Run:
     seconds: float  # first update fetched -> last reply received
     cpu: float  # user+sys seconds of the bot process, start to stop
     startup_cpu: float  # ... until its first getUpdates was answered
+    startup_seconds: float  # wall time from the process start to its first getUpdates
     p50: float
     p99: float
     latency_from: str  # "fetch" or "injection"
@@ -75,6 +76,7 @@ class BotProcess:
     def __init__(self, bot: Bot, base_url: str, log: Path) -> None:
         env = {**os.environ, "TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_BASE_URL": base_url, **bot.env}
         self.log = log
+        self.started = time.monotonic()
         with log.open("wb") as out:
             self.process = subprocess.Popen(
                 bot.argv, env=env, cwd=ROOT, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT
@@ -131,6 +133,7 @@ class Session:
         self.process: BotProcess | None = None
         self.helpers: list[BotProcess] = []  # more processes of the same bot (workers beside a poller)
         self.startup_cpu = 0.0
+        self.startup_seconds = 0.0
         self._next_update_id = 1  # the emulator numbers updates from 1, in injection order
         self._unsubscribe = self.emu.subscribe(self._on_event)
 
@@ -176,14 +179,16 @@ class Session:
         while True:
             try:
                 if self.sent:
-                    self.emu.wait_for_call("getUpdates", timeout=0.2)
+                    polled = self.emu.wait_for_call("getUpdates", timeout=0.2).at
                 else:
                     self.emu.wait_for_long_poll(timeout=0.2)
+                    polled = time.monotonic()
                 break
             except AssertionError:
                 if not self.process.alive() or time.monotonic() > deadline:
                     raise RuntimeError(f"{self.bot.name} did not start polling:\n{self.process.tail()}") from None
         self.startup_cpu = sum(process.cpu() for process in self.all_processes)
+        self.startup_seconds = polled - min(process.started for process in self.all_processes)
 
     def wait(self, count: int, stall: float = 20.0) -> bool:
         """Wait until ``count`` replies arrived; False if none came for ``stall`` seconds."""
@@ -243,8 +248,8 @@ class Session:
         latencies = [arrivals[t] - starts[t] for t in done]
         seconds = max((arrivals[t] for t in done), default=0.0) - min(fetch.values(), default=0.0)
         return Run(self.bot.name, len(wanted), len(done), len(wanted) - len(done), duplicates, violations,
-                   seconds, cpu, self.startup_cpu, percentile(latencies, 0.5), percentile(latencies, 0.99),
-                   latency_from, memory.get("VmHWM", 0), code)
+                   seconds, cpu, self.startup_cpu, self.startup_seconds, percentile(latencies, 0.5),
+                   percentile(latencies, 0.99), latency_from, memory.get("VmHWM", 0), code)
 
 
 def _fetch_times(calls: list[Call]) -> Callable[[int], float]:

@@ -13,7 +13,7 @@ from .bots import ROOT
 from .scenarios import Result
 
 BEGIN, END = "<!-- bench:results:begin -->", "<!-- bench:results:end -->"
-HEADER = ("scenario", "bot", "updates", "upd/s", "CPU ms/upd", "startup CPU s", "p50 ms", "p99 ms",
+HEADER = ("scenario", "bot", "updates", "upd/s", "CPU ms/upd", "startup CPU s", "start s", "p50 ms", "p99 ms",
           "latency from", "order viol.", "lost", "dup", "peak RSS MB", "exit")
 
 
@@ -45,7 +45,8 @@ def rows(results: list[Result]) -> list[tuple[str, ...]]:
         for run in result.runs:
             out.append((result.name, run.bot, f"{run.updates:,}", f"{run.rate:,.0f}",
                         f"{run.cpu_per_update * 1000:.3f}",
-                        f"{run.startup_cpu:.2f}", f"{run.p50 * 1000:,.1f}", f"{run.p99 * 1000:,.1f}", run.latency_from,
+                        f"{run.startup_cpu:.2f}", f"{run.startup_seconds:.2f}",
+                        f"{run.p50 * 1000:,.1f}", f"{run.p99 * 1000:,.1f}", run.latency_from,
                         str(run.order_violations), str(run.lost), str(run.duplicates),
                         f"{run.peak_rss_kb / 1024:,.1f}", str(run.exit_code)))
     return out
@@ -54,10 +55,13 @@ def rows(results: list[Result]) -> list[tuple[str, ...]]:
 def summary(result: Result) -> list[str]:
     """Return the ratio line, the targets and the notes of one scenario."""
     lines = [f"{result.name}: {result.workload}"]
-    if len(result.runs) == 2:
-        lines.append(f"  {result.runs[0].bot} / {result.runs[1].bot}: throughput {result.ratio('rate'):.3g}x, "
-                     f"CPU per update {result.ratio('cpu_per_update'):.3g}x, p99 latency {result.ratio('p99'):.3g}x, "
-                     f"peak RSS {result.ratio('peak_rss_kb'):.3g}x")
+    if len(result.runs) >= 2 and result.name != "scaleout":
+        for other in range(1, len(result.runs)):
+            lines.append(f"  {result.runs[0].bot} / {result.runs[other].bot}: "
+                         f"throughput {result.ratio('rate', other):.3g}x, "
+                         f"CPU per update {result.ratio('cpu_per_update', other):.3g}x, "
+                         f"p99 latency {result.ratio('p99', other):.3g}x, "
+                         f"peak RSS {result.ratio('peak_rss_kb', other):.3g}x")
     for run in result.runs:
         if run.extra:
             shown = ", ".join(f"{key} {value / 1024:,.1f} MB" if key.endswith("_kb") else f"{key} {value:.2f}"

@@ -9,7 +9,6 @@ from typing import Any, Literal
 
 import telegram
 from telegram.ext import ApplicationBuilder, ContextTypes, ExtBot, TypeHandler
-from telegram.request import HTTPXRequest
 
 from .application import ScaleApplication
 from .config import Config
@@ -123,13 +122,13 @@ def build_application(config: Config, registry: Registry, observers: Sequence[Ob
     inbox = create_inbox(config)
     adapter = Adapter(config, registry, inbox, observers, role)
     processing = config.processing
-    polling_request = HTTPXRequest()
+    polling_request, calls_request = BoundedRequest(), BoundedRequest(processing.connections)
     bot = ExtBot(
         config.token,
         base_url=config.base_url,
         # files come from the same server: https://api.telegram.org/file/bot<token>/<file_path>
         base_file_url=config.base_url.removesuffix("/bot") + "/file/bot",
-        request=BoundedRequest(processing.connections),
+        request=calls_request,
         get_updates_request=polling_request,
     )
     updater = InboxUpdater(bot, asyncio.Queue(), inbox, read_timeout=polling_request.read_timeout or 0,
@@ -138,7 +137,7 @@ def build_application(config: Config, registry: Registry, observers: Sequence[Ob
         ApplicationBuilder()
         .application_class(ScaleApplication, kwargs={
             "adapter": adapter, "inbox": inbox, "handle_signals": handle_signals,
-            "stop_timeout": processing.stop_timeout})
+            "stop_timeout": processing.stop_timeout, "requests": (polling_request, calls_request)})
         .updater(updater)  # the Application takes its bot from it
         .concurrent_updates(ChatOrderedProcessor(processing.concurrency))
         .build()

@@ -7,11 +7,12 @@ import logging
 import os
 import signal
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from telegram.error import InvalidToken, NetworkError
 from telegram.ext import Application
+from telegram.request import BaseRequest
 
 from .logs import Redactor
 from .poller import MAX_BACKOFF, InboxUpdater, network_hint
@@ -40,8 +41,9 @@ class ScaleApplication(Application):  # type: ignore[type-arg]
     """
 
     def __init__(self, *, adapter: Adapter, inbox: Inbox, stop_timeout: float,
-                 handle_signals: bool = False, **kwargs: Any) -> None:
+                 handle_signals: bool = False, requests: Sequence[BaseRequest] = (), **kwargs: Any) -> None:
         super().__init__(**kwargs)
+        self.requests = tuple(requests)  # the bot's HTTP clients, closed here if getMe fails
         self.adapter = adapter
         self.inbox = inbox
         self.stop_timeout = stop_timeout
@@ -61,7 +63,14 @@ class ScaleApplication(Application):  # type: ignore[type-arg]
             loop = asyncio.get_running_loop()
             for number in (signal.SIGINT, signal.SIGTERM):
                 loop.add_signal_handler(number, self._on_stop_signal, number)
-        await self._meet_the_bot()
+        try:
+            await self._meet_the_bot()
+        except BaseException:
+            # PTB's Bot leaves its HTTP clients open when getMe fails: close them, or aiohttp
+            # complains about an unclosed session at exit.
+            for request in self.requests:
+                await request.shutdown()
+            raise
         await self.adapter.start(self.bot)
 
     async def _meet_the_bot(self) -> None:

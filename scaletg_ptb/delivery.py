@@ -40,6 +40,7 @@ from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError
 from .config import DeliveryConfig
 from .ptbcompat import retry_after_seconds
 from .ratelimit import TelegramRateLimiter
+from .request import NOT_SENT
 
 log = logging.getLogger("scaletg_ptb.delivery")
 
@@ -49,8 +50,9 @@ GLOBAL_FLOOD_CHATS = 3
 _IDEMPOTENT_PREFIXES = ("get", "edit", "delete", "set", "answer", "pin", "unpin", "ban", "unban",
                         "restrict", "promote", "approve", "decline", "hide", "unhide", "read")
 _IDEMPOTENT_METHODS = frozenset({"sendchataction", "stoppoll", "stopmessagelivelocation"})
-# httpx errors raised before the whole request was handed to the server: it cannot have acted.
-_NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.WriteError,
+# Transport errors raised before the whole request was handed to the server: it cannot have
+# acted. The runner's aiohttp client's, and httpx's for a bot built on PTB's HTTPXRequest.
+_NOT_SENT = (*NOT_SENT, httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.WriteError,
              httpx.WriteTimeout)
 
 

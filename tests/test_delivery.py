@@ -15,7 +15,9 @@ from collections.abc import Callable, Iterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
+import aiohttp
 import httpx
 import pytest
 from telegram import Bot
@@ -28,7 +30,7 @@ from telegram.error import (
     TelegramError,
     TimedOut,
 )
-from telegram.request import HTTPXRequest
+from telegram.request import BaseRequest, HTTPXRequest
 from telegram.warnings import PTBDeprecationWarning, PTBUserWarning
 
 from scaletg_ptb import ConfigError, Reply, load_config
@@ -43,6 +45,7 @@ from scaletg_ptb.delivery import (
 )
 from scaletg_ptb.emulator import Emulator
 from scaletg_ptb.ratelimit import TelegramRateLimiter
+from scaletg_ptb.request import BoundedRequest, PoolTimeout
 from scaletg_ptb.sending import send_reply
 from scaletg_ptb.testing import SandboxBot
 
@@ -145,7 +148,7 @@ def test_a_send_dropped_after_it_was_written_is_sent_again_by_default(make_bot, 
     [warning] = lines(caplog, logging.WARNING, "scaletg_ptb.delivery")
     assert warning.startswith(
         f"sendMessage to chat {alice.chat['id']} may have reached Telegram (NetworkError: "
-        "httpx.RemoteProtocolError: Server disconnected without sending a response.); sending it again in 0.")
+        "aiohttp.ServerDisconnectedError: Server disconnected); sending it again in 0.")
     assert warning.endswith(" s (retry 1 of 3): a duplicate may have been delivered")
 
 
@@ -168,7 +171,7 @@ def test_with_uncertain_give_up_a_dropped_send_is_not_repeated(make_bot, caplog)
     [error] = lines(caplog, logging.ERROR)
     assert error.endswith(
         f"sendMessage to chat {alice.chat['id']} may or may not have reached Telegram (NetworkError: "
-        "httpx.RemoteProtocolError: Server disconnected without sending a response.); not retried so that "
+        "aiohttp.ServerDisconnectedError: Server disconnected); not retried so that "
         "it is not sent twice (delivery.uncertain: give_up)")
 
 
@@ -187,11 +190,20 @@ def test_an_app_s_own_sends_are_retried_too(make_bot):
 # -- one call against the emulator, to see each transport fault classified ------------------------
 
 
+TRANSPORTS: dict[str, Callable[..., BaseRequest]] = {"aiohttp": BoundedRequest, "httpx": HTTPXRequest}
+
+
+@pytest.fixture(params=sorted(TRANSPORTS))
+def transport(request: pytest.FixtureRequest) -> str:
+    """Each transport fault is classified alike on the runner's aiohttp client and on PTB's httpx one."""
+    return request.param
+
+
 def deliver(base_url: str, token: str, reply: Reply, config: DeliveryConfig = FAST,
-            read_timeout: float = 5.0) -> Any:
+            read_timeout: float = 5.0, transport: str = "aiohttp") -> Any:
     async def main() -> Any:
         # The Bot itself is not initialised: that would call getMe, outside the policy.
-        async with HTTPXRequest(read_timeout=read_timeout) as request:
+        async with TRANSPORTS[transport](read_timeout=read_timeout) as request:
             bot = Bot(token, base_url=base_url, request=request)
             return await send_reply(bot, reply, Delivery(config))
     with warnings.catch_warnings():
@@ -205,51 +217,72 @@ def emu() -> Iterator[Emulator]:
         yield emulator
 
 
-def test_a_read_timeout_on_a_send_is_repeated_by_default(emu):
+def test_a_read_timeout_on_a_send_is_repeated_by_default(emu, transport):
     chat = emu.private_chat(emu.create_user())
     emu.inject_fault("sendMessage", delay=0.5)
-    sent = deliver(emu.base_url, emu.token, Reply("sendMessage", chat_id=chat["id"], text="slow"), read_timeout=0.1)
+    sent = deliver(emu.base_url, emu.token, Reply("sendMessage", chat_id=chat["id"], text="slow"), read_timeout=0.1,
+                   transport=transport)
     assert sent.text == "slow"
     # The emulator drops a request whose client hung up (Telegram might not): one message.
     assert [m["text"] for m in emu.bot_messages(chat["id"])] == ["slow"]
 
 
-def test_a_read_timeout_on_a_send_is_not_repeated_with_uncertain_give_up(emu):
+def test_a_read_timeout_on_a_send_is_not_repeated_with_uncertain_give_up(emu, transport):
     chat = emu.private_chat(emu.create_user())
     emu.inject_fault("sendMessage", delay=0.5)
     with pytest.raises(DeliveryFailed, match="may or may not have reached Telegram") as caught:
         deliver(emu.base_url, emu.token, Reply("sendMessage", chat_id=chat["id"], text="slow"),
-                dataclasses.replace(FAST, uncertain="give_up"), read_timeout=0.1)
+                dataclasses.replace(FAST, uncertain="give_up"), read_timeout=0.1, transport=transport)
     assert caught.value.maybe_delivered and isinstance(caught.value.__cause__, TimedOut)
     # The emulator drops a request whose client hung up (Telegram might not): a retry, which the
     # fault would no longer stop, is what would have left a message or a logged call here.
     assert emu.bot_messages(chat["id"]) == [] and sends(emu) == []
 
 
-def test_a_read_timeout_on_an_edit_is_repeated(emu):
+def test_a_read_timeout_on_an_edit_is_repeated(emu, transport):
     chat = emu.private_chat(emu.create_user())
-    message = deliver(emu.base_url, emu.token, Reply("sendMessage", chat_id=chat["id"], text="old"))
+    message = deliver(emu.base_url, emu.token, Reply("sendMessage", chat_id=chat["id"], text="old"),
+                      transport=transport)
     emu.inject_fault("editMessageText", delay=0.5)
     edited = deliver(emu.base_url, emu.token, Reply("editMessageText", chat_id=chat["id"],
                                                     message_id=message.message_id, text="new"),
-                     read_timeout=0.1)
+                     read_timeout=0.1, transport=transport)
     assert edited.text == "new"
     assert [m["text"] for m in emu.bot_messages(chat["id"])] == ["new"]
 
 
-def test_connection_refused_is_retried_then_given_up():
+def test_connection_refused_is_retried_then_given_up(transport):
     with socket.socket() as probe:  # a port nobody listens on
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     with pytest.raises(DeliveryFailed, match="gave up after 4 attempts") as caught:
-        deliver(f"http://127.0.0.1:{port}/bot", "123:TEST-TOKEN", Reply("sendMessage", chat_id=1, text="x"))
+        deliver(f"http://127.0.0.1:{port}/bot", "123:TEST-TOKEN", Reply("sendMessage", chat_id=1, text="x"),
+                transport=transport)
     assert classify(caught.value.__cause__) is Fault.NOT_SENT
 
 
-def test_bad_request_is_final_and_raised_unchanged(emu):
+def test_a_dropped_connection_may_have_reached_telegram(emu, transport):
+    emu.inject_fault("sendMessage", drop=True)
+    with pytest.raises(DeliveryFailed, match="may or may not have reached Telegram") as caught:
+        deliver(emu.base_url, emu.token, Reply("sendMessage", chat_id=1, text="x"),
+                dataclasses.replace(FAST, uncertain="give_up"), transport=transport)
+    assert classify(caught.value.__cause__) is Fault.UNKNOWN
+    assert type(caught.value.__cause__) is NetworkError
+    assert str(caught.value.__cause__).startswith(f"{transport}.")  # the transport's own error, named
+
+
+def test_a_5xx_answer_was_not_processed_and_is_retried(emu, transport):
+    chat = emu.private_chat(emu.create_user())
+    emu.inject_fault("sendMessage", status=502)
+    sent = deliver(emu.base_url, emu.token, Reply("sendMessage", chat_id=chat["id"], text="x"), transport=transport)
+    assert sent.text == "x"
+    assert [status for _, status in sends(emu)] == [502, 200]
+
+
+def test_bad_request_is_final_and_raised_unchanged(emu, transport):
     emu.inject_fault("sendMessage", status=400)
     with pytest.raises(BadRequest):
-        deliver(emu.base_url, emu.token, Reply("sendMessage", chat_id=1, text="x"))
+        deliver(emu.base_url, emu.token, Reply("sendMessage", chat_id=1, text="x"), transport=transport)
     assert len(sends(emu)) == 1
 
 
@@ -273,6 +306,13 @@ def caused(exc: TelegramError, cause: BaseException | None) -> TelegramError:
     (caused(NetworkError("httpx.RemoteProtocolError"), httpx.RemoteProtocolError("gone")), Fault.UNKNOWN),
     (TimedOut(), Fault.UNKNOWN),
     (caused(NetworkError("Unknown error in HTTP implementation"), OSError()), Fault.UNKNOWN),
+    (caused(TimedOut(), aiohttp.ConnectionTimeoutError()), Fault.NOT_SENT),
+    (caused(NetworkError("aiohttp.ClientConnectorError"),
+            aiohttp.ClientConnectorError(mock.Mock(), ConnectionRefusedError())), Fault.NOT_SENT),
+    (caused(TimedOut("Pool timeout"), PoolTimeout("no free connection")), Fault.NOT_SENT),
+    (caused(TimedOut(), aiohttp.SocketTimeoutError()), Fault.UNKNOWN),
+    (caused(NetworkError("aiohttp.ServerDisconnectedError"), aiohttp.ServerDisconnectedError()), Fault.UNKNOWN),
+    (caused(NetworkError("aiohttp.ClientOSError"), aiohttp.ClientOSError()), Fault.UNKNOWN),
     (BadRequest("Bad Request: chat not found"), Fault.FINAL),
     (Forbidden("bot was blocked by the user"), Fault.FINAL),
     (ChatMigrated(-100), Fault.FINAL),

@@ -22,6 +22,8 @@ COVERED = {
     "python bot.py --sandbox": "tests/sandbox/",
     "printf '/start\\n:press 1\\nhello\\n' | python bot.py --sandbox": "test_the_piped_sandbox_example_works below",
     "python -m bench": "tests/test_readme.py::test_the_benchmark_command_documents_itself",
+    "python -m pip install -r bench/requirements.txt":
+        "tests/test_readme.py::test_aiogram_is_a_dependency_of_the_benchmark_only",
     "python -m scaletg_ptb.emulator":
         "tests/emulator/test_main.py::test_standalone_server_serves_and_stops_cleanly; "
         "tests/emulator/test_drive_over_http.py::test_every_option_of_the_standalone_emulator_has_help",
@@ -87,3 +89,12 @@ def test_the_benchmark_command_documents_itself():
     result = run(f"{sys.executable} -m bench --help")
     assert result.returncode == 0
     assert "--quick" in result.stdout and "--scenario" in result.stdout
+
+
+def test_aiogram_is_a_dependency_of_the_benchmark_only():
+    bench = (ROOT / "bench" / "requirements.txt").read_text().splitlines()
+    assert "-r ../requirements.txt" in bench and any(line.startswith("aiogram>=") for line in bench)
+    for name in ("requirements.txt", "requirements-dev.txt"):
+        assert "aiogram" not in (ROOT / name).read_text(), name
+    runtime = [ROOT / "bot.py", *(ROOT / "scaletg_ptb").rglob("*.py"), *(ROOT / "apps").rglob("*.py")]
+    assert not [path for path in runtime if re.search(r"^\s*(import|from) aiogram", path.read_text(), re.M)]
