@@ -11,8 +11,13 @@ WORKERS = 3
 
 
 def project(tmp_path, redis_url, *, lease: float = 6.5):
-    """A project on the shared inbox, with a short lease so that takeovers happen within a test."""
-    return make_project(tmp_path, ["slow_echo"], f"inbox: {redis_url}\nprocessing: {{lease: {lease}}}\n")
+    """A project on the shared inbox, with a short lease so that takeovers happen within a test.
+
+    Two threads per worker: a worker holds only the chats it can run at once, so a burst over ten
+    chats spreads over every worker instead of going whole to the first one to ask.
+    """
+    return make_project(tmp_path, ["slow_echo"],
+                        f"inbox: {redis_url}\nprocessing: {{lease: {lease}, workers: 2}}\n")
 
 
 def kill_a_busy_worker(workers, app: str):
@@ -106,7 +111,8 @@ def test_a_redis_restart_mid_burst_loses_nothing(tmp_path, emu, start_bot, redis
 
 
 def test_chat_data_stays_consistent_across_three_workers_when_one_is_killed(tmp_path, emu, start_bot, redis_url):
-    config = make_project(tmp_path, ["sequence_keeper"], f"inbox: {redis_url}\nprocessing: {{lease: 6.5}}\n")
+    config = make_project(tmp_path, ["sequence_keeper"],
+                          f"inbox: {redis_url}\nprocessing: {{lease: 6.5, workers: 2}}\n")
     users = [emu.create_user(f"User{i}") for i in range(5)]
     chats = [emu.private_chat(user) for user in users]
     for n in range(1, 41):
