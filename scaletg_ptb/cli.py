@@ -186,7 +186,7 @@ def check(config_path: str, *, sandbox: bool = False) -> int:
     try:
         # The token is checked when set, but need not be set yet: --check is for before you have one.
         config, checker = check_config(config_path, require_token=False, validate_token=not sandbox)
-        redactor.add(config.token)
+        redactor.add_config(config)
         registry = load_registry(config, config_path, checker.errors)
     except ConfigError as exc:
         return fail(exc, EXIT_CONFIG_ERROR, redactor)

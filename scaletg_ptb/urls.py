@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 REDIS_SCHEMES = ("redis", "rediss", "unix")
@@ -25,3 +27,10 @@ def url_credentials(url: str) -> tuple[str, str]:
     """Return the (user, password) of ``url``, decoded; empty strings when it has none."""
     parts = urlsplit(url)
     return unquote(parts.username or ""), unquote(parts.password or "")
+
+
+def secret_urls(inbox: str, modules: Mapping[str, Any]) -> list[str]:
+    """Return the service URLs a config holds (the inbox's, the storage module's) whose secrets to redact."""
+    storage = modules.get("storage")
+    url = storage.get("url") if isinstance(storage, Mapping) else None
+    return [inbox, *([url] if isinstance(url, str) else [])]

@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 import redis.asyncio as aioredis
 from redis import exceptions as rx
 
-from ..urls import shown_url
+from ..urls import shown_url, url_credentials
 from . import redis_scripts
 from .base import InboxError
 
@@ -29,6 +29,16 @@ def raise_if_cancelled() -> None:
     task = asyncio.current_task()
     if task is not None and task.cancelling():
         raise asyncio.CancelledError
+
+
+def auth_refused(url: str) -> str:
+    """Say that Redis refused the URL's password (or wants one), naming the host but never the password."""
+    where = shown_url(url)
+    if url_credentials(url)[1]:
+        return (f"Redis {where} refused the password in the inbox URL. Put the right one in the URL "
+                "(redis://:PASSWORD@host:6379/0), in 'inbox' in the config or SCALETG_INBOX.")
+    return (f"Redis {where} asks for a password and the inbox URL has none. Put it in the URL "
+            "(redis://:PASSWORD@host:6379/0), in 'inbox' in the config or SCALETG_INBOX.")
 
 
 def prefix_of(namespace: str) -> str:
@@ -75,9 +85,8 @@ class RedisLink:
             raise_if_cancelled()
             try:
                 result = await make()
-            except rx.AuthenticationError as exc:
-                raise InboxError(f"Redis {self.shown} refused the connection ({exc}). Put the right password in "
-                                 "the inbox URL: redis://:PASSWORD@host:6379/0") from None
+            except rx.AuthenticationError:
+                raise InboxError(auth_refused(self.url)) from None
             except (rx.ConnectionError, rx.TimeoutError, OSError) as exc:
                 failures += 1
                 await self._back_off(exc, failures)
