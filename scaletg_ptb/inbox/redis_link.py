@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+import ssl
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
@@ -39,6 +40,16 @@ def auth_refused(url: str) -> str:
                 "(redis://:PASSWORD@host:6379/0), in 'inbox' in the config or SCALETG_INBOX.")
     return (f"Redis {where} asks for a password and the inbox URL has none. Put it in the URL "
             "(redis://:PASSWORD@host:6379/0), in 'inbox' in the config or SCALETG_INBOX.")
+
+
+def _certificate_error(exc: BaseException) -> ssl.SSLCertVerificationError | None:
+    """Return the failed certificate check behind ``exc`` (redis-py wraps it), if it is one: retrying cannot help."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, ssl.SSLCertVerificationError):
+            return seen
+        seen = seen.__cause__ or seen.__context__
+    return None
 
 
 def prefix_of(namespace: str) -> str:
@@ -88,6 +99,10 @@ class RedisLink:
             except rx.AuthenticationError:
                 raise InboxError(auth_refused(self.url)) from None
             except (rx.ConnectionError, rx.TimeoutError, OSError) as exc:
+                if (untrusted := _certificate_error(exc)) is not None:
+                    raise InboxError(f"Redis {self.shown} presented a certificate this bot does not trust "
+                                     f"({untrusted.verify_message}). Give the CA that signed it in the URL: "
+                                     "rediss://host:6379/0?ssl_ca_certs=/path/to/ca.pem") from None
                 failures += 1
                 await self._back_off(exc, failures)
                 continue
