@@ -21,7 +21,7 @@ def run_inbox_command(config: Config, words: Sequence[str]) -> str:
     if is_redis_url(config.inbox):
         from .redis_command import run_on_redis
 
-        return asyncio.run(run_on_redis(config.inbox, action, ids))
+        return asyncio.run(run_on_redis(config.inbox, action, ids, config.dead_letter_days))
     if config.inbox == "memory":
         return ("The inbox is 'memory': updates wait inside the bot process only, so there is nothing to "
                 "show here. Use 'inbox: sqlite' (the default) to keep them on disk.")

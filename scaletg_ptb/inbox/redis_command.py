@@ -7,10 +7,11 @@ from .command import age, describe
 from .redis import RedisInbox
 
 
-async def run_on_redis(url: str, action: str, ids: list[int] | None) -> str:
+async def run_on_redis(url: str, action: str, ids: list[int] | None, dead_letter_days: float = 30.0) -> str:
     """Carry out ``action`` (status, retry or drop) on the Redis inbox at ``url``; return what to print."""
-    inbox = RedisInbox(url)  # not opened: it takes no chat and holds no lease
+    inbox = RedisInbox(url, dead_letter_days=dead_letter_days)  # not opened: it takes no chat and holds no lease
     try:
+        await inbox.forget_expired()
         if action == "retry":
             count = await inbox.retry(ids)
             return f"Put {count} set-aside update(s) back; a worker processes them next (within a second if one runs)."

@@ -20,7 +20,7 @@ log = logging.getLogger("scaletg_ptb.inbox")
 T = TypeVar("T")
 FIRST_BACKOFF = 0.5
 MAX_BACKOFF = 30.0
-SCRIPTS = ("STORE", "CLAIM", "FINISH", "BEGIN", "HEARTBEAT", "LEAVE", "POLLER", "CONFIRM")
+SCRIPTS = ("STORE", "CLAIM", "FINISH", "BEGIN", "HEARTBEAT", "LEAVE", "POLLER", "CONFIRM", "FORGET_DEAD")
 APPENDONLY_OFF = ("Redis {url} has persistence off (appendonly no): a Redis restart loses the stored updates. "
                   "Set appendonly yes.")
 
