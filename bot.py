@@ -121,7 +121,7 @@ def inbox(args: argparse.Namespace) -> int:
     try:
         config = load_config(args.config, require_token=False)
         redactor.add_config(config)
-        print(redactor(run_inbox_command(config, args.command[1:])))
+        print(redactor(run_inbox_command(config, args.command[1:], args.show_content)))
     except ConfigError as exc:
         return fail(exc, EXIT_CONFIG_ERROR, redactor)
     except InboxError as exc:
