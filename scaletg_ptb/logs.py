@@ -52,7 +52,8 @@ class Redactor:
         user, password = url_credentials(url)
         if not (user or password):
             return
-        for form in {f"{user}:{password}@", f"{quote(user)}:{quote(password)}@", f":{password}@"}:
+        # Longest first: ":password@" must not go before "user:password@", leaving the user in the text.
+        for form in sorted({f"{user}:{password}@", f"{quote(user)}:{quote(password)}@", f":{password}@"}, key=len):
             if form.strip(":@") and (form, f"{REDACTED}@") not in self._needles:
                 self._needles.insert(0, (form, f"{REDACTED}@"))
         for secret in {password, quote(password)} if len(password) >= 4 else ():
