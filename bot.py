@@ -75,8 +75,7 @@ def run(args: argparse.Namespace, role: Role = "all") -> int:
         config, checker = check_config(args.config)
         if link is not None:
             config = link.adapt(config)
-        redactor.add(config.token)
-        redactor.add_url(config.inbox)  # a Redis password is a secret like the token
+        redactor.add_config(config)  # a Redis password is a secret like the token
         configure_logging(args.log_level or config.log_level, redactor)
         loop = choose_event_loop()  # uvloop where installed, unless SCALETG_EVENT_LOOP=asyncio
         if role != "all" and not is_redis_url(config.inbox):
@@ -124,8 +123,8 @@ def inbox(args: argparse.Namespace) -> int:
     redactor = Redactor()
     try:
         config = load_config(args.config, require_token=False)
-        redactor.add_url(config.inbox)
-        print(redactor(run_inbox_command(config, args.command[1:])))
+        redactor.add_config(config)
+        print(redactor(run_inbox_command(config, args.command[1:], args.show_content)))
     except ConfigError as exc:
         return fail(exc, EXIT_CONFIG_ERROR, redactor)
     except InboxError as exc:

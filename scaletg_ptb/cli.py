@@ -33,6 +33,7 @@ EPILOG = """modes:
   python bot.py poll                 only fetch updates into a shared (Redis) inbox; apps run elsewhere
   python bot.py work                 only run the apps on a shared (Redis) inbox; any number, any machine
   python bot.py inbox                show the inbox: waiting, in progress and set-aside updates
+  python bot.py inbox --show-content the same, with the text of the set-aside updates
   python bot.py inbox retry ID|all   put set-aside updates back (after fixing the app)
   python bot.py inbox drop ID|all    delete set-aside updates
 
@@ -71,6 +72,8 @@ def parse_args(argv: Sequence[str] | None = None, project: Path | None = None) -
     parser.add_argument("--check", action="store_true",
                         help="validate the config, the apps and the modules, report every mistake, then exit "
                              "without connecting (no token needed; with --sandbox: as the sandbox would run)")
+    parser.add_argument("--show-content", action="store_true",
+                        help="with inbox: also show the text of the set-aside updates (people's messages)")
     parser.add_argument("command", nargs="*", metavar="startapp NAME | poll | work | inbox [retry|drop ID|all]",
                         help="startapp: create apps/NAME/ (beside the config) with a working app.py and a "
                              "passing test, offer to enable it, then exit; poll / work: run one role of a "
@@ -85,6 +88,8 @@ def parse_args(argv: Sequence[str] | None = None, project: Path | None = None) -
 
 
 def _check_combinations(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    if args.show_content and args.command[:1] != ["inbox"]:
+        parser.error("--show-content shows the text of set-aside updates: python bot.py inbox --show-content")
     if args.command and args.command[0] in ROLES:
         role = args.command[0]
         if len(args.command) > 1:
@@ -186,7 +191,7 @@ def check(config_path: str, *, sandbox: bool = False) -> int:
     try:
         # The token is checked when set, but need not be set yet: --check is for before you have one.
         config, checker = check_config(config_path, require_token=False, validate_token=not sandbox)
-        redactor.add(config.token)
+        redactor.add_config(config)
         registry = load_registry(config, config_path, checker.errors)
     except ConfigError as exc:
         return fail(exc, EXIT_CONFIG_ERROR, redactor)

@@ -12,7 +12,7 @@ from typing import Any
 from .bottoken import TOKEN_ENV as TOKEN_ENV  # re-exported: it has always been importable from here
 from .bottoken import read_token
 from .errors import ConfigError
-from .urls import is_redis_url, shown_url
+from .urls import is_redis_url, redis_url_problem, shown_url
 from .yamlcheck import Checker, kind, read_yaml
 
 DEFAULT_BASE_URL = "https://api.telegram.org/bot"
@@ -263,11 +263,15 @@ def _inbox_url(checker: Checker, data: Mapping[str, Any], environ: Mapping[str, 
     from_environ = environ.get(INBOX_ENV, "").strip()
     prefix = name.removesuffix(key)
     inbox = from_environ or checker.optional(data, key, str, "sqlite", prefix)
-    if inbox in ("sqlite", "memory") or is_redis_url(inbox):
-        return inbox
     where = f"{INBOX_ENV}" if from_environ else f"'{name}'"
-    message = (f"{where} must be sqlite, memory or a Redis URL (redis://host:6379/0, rediss://…), "
-               f"got {shown_url(inbox)!r}.")
+    if inbox in ("sqlite", "memory") or is_redis_url(inbox):
+        problem = is_redis_url(inbox) and redis_url_problem(inbox)
+        if not problem:
+            return inbox
+        message = f"{where}: {problem}"
+    else:
+        message = (f"{where} must be sqlite, memory or a Redis URL (redis://host:6379/0, rediss://…), "
+                   f"got {shown_url(inbox)!r}.")
     if from_environ:
         raise ConfigError(message + " Fix the environment variable.")
     checker.error(name, message)

@@ -7,10 +7,13 @@ import os
 import sys
 import traceback
 from collections.abc import Callable, Iterable
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 from urllib.parse import quote
 
-from .urls import url_credentials
+from .urls import secret_urls, url_credentials
+
+if TYPE_CHECKING:
+    from .config import Config
 
 FORMAT = "%(asctime)s %(levelname)-7s %(name)s: %(message)s"
 REDACTED = "***"
@@ -49,12 +52,19 @@ class Redactor:
         user, password = url_credentials(url)
         if not (user or password):
             return
-        for form in {f"{user}:{password}@", f"{quote(user)}:{quote(password)}@", f":{password}@"}:
+        # Longest first: ":password@" must not go before "user:password@", leaving the user in the text.
+        for form in sorted({f"{user}:{password}@", f"{quote(user)}:{quote(password)}@", f":{password}@"}, key=len):
             if form.strip(":@") and (form, f"{REDACTED}@") not in self._needles:
                 self._needles.insert(0, (form, f"{REDACTED}@"))
         for secret in {password, quote(password)} if len(password) >= 4 else ():
             if (secret, REDACTED) not in self._needles:
                 self._needles.append((secret, REDACTED))
+
+    def add_config(self, config: Config) -> None:
+        """Redact the token and the service URLs' secrets (inbox, storage module) of ``config`` from now on."""
+        self.add(config.token)
+        for url in secret_urls(config.inbox, config.modules):
+            self.add_url(url)
 
     def __call__(self, text: str) -> str:
         for needle, replacement in self._needles:

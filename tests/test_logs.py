@@ -101,3 +101,17 @@ def test_a_short_password_is_redacted_only_inside_its_url():
     redactor = Redactor()
     redactor.add_url("redis://:pw@db.example:6379/0")
     assert redactor("redis://:pw@db.example:6379/0 and pwx") == "redis://***@db.example:6379/0 and pwx"
+
+
+def test_the_storage_module_s_redis_url_is_redacted_like_the_inbox_s(tmp_path):
+    from scaletg_ptb.config import load_config
+
+    config = tmp_path / "config.yaml"
+    config.write_text("inbox: rediss://bot:inbox-pw-1234@a.example:6380/0\n"
+                      "modules:\n  storage:\n    url: redis://:store-pw-5678@b.example:6379/1\n")
+    redactor = Redactor()
+    redactor.add_config(load_config(config, {}, require_token=False))
+    text = ("inbox rediss://bot:inbox-pw-1234@a.example:6380/0, storage redis://:store-pw-5678@b.example:6379/1, "
+            "AUTH store-pw-5678")
+    assert redactor(text) == ("inbox rediss://***@a.example:6380/0, storage redis://***@b.example:6379/1, "
+                              "AUTH ***")

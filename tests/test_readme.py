@@ -41,6 +41,8 @@ COVERED = {
         "tests/reliability/test_inbox_command.py::test_status_retry_and_drop_work_while_the_bot_runs",
     "python bot.py inbox drop all":
         "tests/reliability/test_inbox_command.py::test_status_retry_and_drop_work_while_the_bot_runs",
+    "python bot.py inbox --show-content": "tests/reliability/test_inbox_command.py::"
+        "test_set_aside_updates_are_listed_by_id_chat_kind_time_and_reason_and_their_text_only_on_request",
     "export SCALETG_INBOX=redis://:PASSWORD@redis.example:6379/0": "tests/reliability/test_scaleout.py "
         "(the inbox URL comes from the config there; tests/test_bot_cli.py checks SCALETG_INBOX)",
     "python bot.py poll":

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from scaletg_ptb import Project
-from scaletg_ptb.urls import is_redis_url, shown_url
+from scaletg_ptb.urls import is_redis_url, redis_url_problem, shown_url
 
 from .stores import MemoryStore, SqliteStore, Store
 
@@ -33,6 +33,8 @@ def parse_settings(settings: Mapping[str, Any]) -> Settings:
     if url is not None and not (isinstance(url, str) and (url in ("sqlite", "memory") or is_redis_url(url))):
         shown = shown_url(url) if isinstance(url, str) else url
         raise ValueError(f"'url' must be sqlite, memory or a Redis URL (redis://host:6379/0), got {shown!r}.")
+    if url is not None and is_redis_url(url) and (problem := redis_url_problem(url)):
+        raise ValueError(problem)
     return Settings(url=url, ttl=_seconds(settings, "ttl", None),
                     lock_timeout=_seconds(settings, "lock_timeout", 30.0))  # type: ignore[arg-type]
 

@@ -25,7 +25,8 @@ def create_inbox(config: Config) -> Inbox:
 
         check_poller_lease(processing.lease, config.polling.timeout)
         return RedisInbox(config.inbox, processing.max_pending, processing.max_attempts,
-                          concurrency=min(processing.concurrency, processing.workers), lease=processing.lease)
+                          concurrency=min(processing.concurrency, processing.workers), lease=processing.lease,
+                          dead_letter_days=config.dead_letter_days)
     if config.inbox == "memory":
         from .memory import MemoryInbox
 

@@ -31,6 +31,7 @@ from .redis_link import RedisLink, raise_if_cancelled
 log = logging.getLogger("scaletg_ptb.inbox")
 ROOM_CHECK = 0.5  # seconds between looks at the inbox's size while it is full
 WAKE_WAIT = 1  # seconds a worker blocks for work before it looks at leases again
+FORGET_EVERY = 60.0  # seconds between deletions of expired set-aside updates
 
 
 class RedisInbox(Inbox):
@@ -39,12 +40,14 @@ class RedisInbox(Inbox):
     durable = True
 
     def __init__(self, url: str, max_pending: int = 1000, max_attempts: int = 3, *, concurrency: int = 16,
-                 lease: float = 30.0, namespace: str | None = None) -> None:
+                 lease: float = 30.0, namespace: str | None = None, dead_letter_days: float = 30.0) -> None:
         if lease <= 0:
             raise ConfigError(f"The Redis inbox's lease must be a positive number of seconds, not {lease!r}.")
         self.max_pending = max_pending
         self.max_attempts = max_attempts
         self.concurrency = concurrency
+        self.dead_letter_days = dead_letter_days
+        self._forgotten_at = -FORGET_EVERY  # monotonic time of the last deletion of expired dead letters
         self.link = RedisLink(url, namespace or "default")
         self.id = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
         self.leases = Leases(self.link, self.id, lease)
@@ -66,6 +69,17 @@ class RedisInbox(Inbox):
     async def open(self) -> None:
         await self.link.call(self.link.client.ping)
         await self.link.check_persistence()
+        await self.forget_expired()
+
+    async def forget_expired(self) -> None:
+        """Delete the set-aside updates older than ``dead_letter_days``, at most once a minute."""
+        if time.monotonic() - self._forgotten_at < FORGET_EVERY:
+            return
+        self._forgotten_at = time.monotonic()
+        forgotten = await admin.forget_dead_letters(self.link, self.dead_letter_days)
+        if forgotten:
+            log.info("Deleted %d set-aside update(s) older than %g days (inbox.dead_letter_days).",
+                     forgotten, self.dead_letter_days)
 
     async def close(self) -> None:
         """Write the done marks, give back the chats held (their unstarted updates go to others)."""
@@ -100,6 +114,7 @@ class RedisInbox(Inbox):
 
     async def store(self, batch: Sequence[Any]) -> int:
         await self._flush()  # this process's done marks first: its own writes stay in order
+        await self.forget_expired()
         return await self._store(batch, retry=False)
 
     async def _store(self, batch: Sequence[Any], *, retry: bool) -> int:
@@ -143,6 +158,7 @@ class RedisInbox(Inbox):
             raise_if_cancelled()
             self.leases.start_heartbeat(self._ops, self._held_chats, self._lose)
             if not await self._claim():
+                await self.forget_expired()
                 await self._wait_for_work()
         return self._queue.popleft()
 

@@ -59,12 +59,23 @@ async def dead_letters(link: RedisLink) -> list[DeadLetter]:
 
 async def drop(link: RedisLink, update_ids: Iterable[int] | None) -> int:
     """Delete set-aside updates (all when None); return how many."""
-    key = link.key("dead")
+    key, index = link.key("dead"), link.key("deadat")
     if update_ids is None:
-        count, _ = await link.pipeline(lambda pipe: pipe.hlen(key).delete(key))
+        count, _ = await link.pipeline(lambda pipe: pipe.hlen(key).delete(key, index))
         return int(count)
     ids = [str(update_id) for update_id in update_ids]
-    return int(await link.call(lambda: link.client.hdel(key, *ids))) if ids else 0
+    if not ids:
+        return 0
+    count, _ = await link.pipeline(lambda pipe: pipe.hdel(key, *ids).zrem(index, *ids))
+    return int(count)
+
+
+async def forget_dead_letters(link: RedisLink, days: float) -> int:
+    """Delete the set-aside updates older than ``days`` (people's messages are not kept forever)."""
+    forgotten = 0
+    while (count := int(await link.script("FORGET_DEAD", repr(days * 86400)))) > 0:  # 1000 per script call
+        forgotten += count
+    return forgotten
 
 
 async def chosen_letters(link: RedisLink, update_ids: Iterable[int] | None) -> list[DeadLetter]:

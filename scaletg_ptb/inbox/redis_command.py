@@ -7,16 +7,18 @@ from .command import age, describe
 from .redis import RedisInbox
 
 
-async def run_on_redis(url: str, action: str, ids: list[int] | None) -> str:
+async def run_on_redis(url: str, action: str, ids: list[int] | None, dead_letter_days: float = 30.0,
+                       show_content: bool = False) -> str:
     """Carry out ``action`` (status, retry or drop) on the Redis inbox at ``url``; return what to print."""
-    inbox = RedisInbox(url)  # not opened: it takes no chat and holds no lease
+    inbox = RedisInbox(url, dead_letter_days=dead_letter_days)  # not opened: it takes no chat and holds no lease
     try:
+        await inbox.forget_expired()
         if action == "retry":
             count = await inbox.retry(ids)
             return f"Put {count} set-aside update(s) back; a worker processes them next (within a second if one runs)."
         if action == "drop":
             return f"Deleted {await inbox.drop(ids)} set-aside update(s)."
-        text = describe(inbox.link.shown, await inbox.status(), await inbox.dead_letters())
+        text = describe(inbox.link.shown, await inbox.status(), await inbox.dead_letters(), show_content)
         return "\n".join([text, poller_line(await inbox.active_poller()), *worker_lines(await inbox.workers())])
     finally:
         await inbox.link.close()

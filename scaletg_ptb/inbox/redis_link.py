@@ -5,13 +5,14 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+import ssl
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 import redis.asyncio as aioredis
 from redis import exceptions as rx
 
-from ..urls import shown_url
+from ..urls import shown_url, url_credentials
 from . import redis_scripts
 from .base import InboxError
 
@@ -19,7 +20,7 @@ log = logging.getLogger("scaletg_ptb.inbox")
 T = TypeVar("T")
 FIRST_BACKOFF = 0.5
 MAX_BACKOFF = 30.0
-SCRIPTS = ("STORE", "CLAIM", "FINISH", "BEGIN", "HEARTBEAT", "LEAVE", "POLLER", "CONFIRM")
+SCRIPTS = ("STORE", "CLAIM", "FINISH", "BEGIN", "HEARTBEAT", "LEAVE", "POLLER", "CONFIRM", "FORGET_DEAD")
 APPENDONLY_OFF = ("Redis {url} has persistence off (appendonly no): a Redis restart loses the stored updates. "
                   "Set appendonly yes.")
 
@@ -29,6 +30,26 @@ def raise_if_cancelled() -> None:
     task = asyncio.current_task()
     if task is not None and task.cancelling():
         raise asyncio.CancelledError
+
+
+def auth_refused(url: str) -> str:
+    """Say that Redis refused the URL's password (or wants one), naming the host but never the password."""
+    where = shown_url(url)
+    if url_credentials(url)[1]:
+        return (f"Redis {where} refused the password in the inbox URL. Put the right one in the URL "
+                "(redis://:PASSWORD@host:6379/0), in 'inbox' in the config or SCALETG_INBOX.")
+    return (f"Redis {where} asks for a password and the inbox URL has none. Put it in the URL "
+            "(redis://:PASSWORD@host:6379/0), in 'inbox' in the config or SCALETG_INBOX.")
+
+
+def _certificate_error(exc: BaseException) -> ssl.SSLCertVerificationError | None:
+    """Return the failed certificate check behind ``exc`` (redis-py wraps it), if it is one: retrying cannot help."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, ssl.SSLCertVerificationError):
+            return seen
+        seen = seen.__cause__ or seen.__context__
+    return None
 
 
 def prefix_of(namespace: str) -> str:
@@ -75,10 +96,13 @@ class RedisLink:
             raise_if_cancelled()
             try:
                 result = await make()
-            except rx.AuthenticationError as exc:
-                raise InboxError(f"Redis {self.shown} refused the connection ({exc}). Put the right password in "
-                                 "the inbox URL: redis://:PASSWORD@host:6379/0") from None
+            except rx.AuthenticationError:
+                raise InboxError(auth_refused(self.url)) from None
             except (rx.ConnectionError, rx.TimeoutError, OSError) as exc:
+                if (untrusted := _certificate_error(exc)) is not None:
+                    raise InboxError(f"Redis {self.shown} presented a certificate this bot does not trust "
+                                     f"({untrusted.verify_message}). Give the CA that signed it in the URL: "
+                                     "rediss://host:6379/0?ssl_ca_certs=/path/to/ca.pem") from None
                 failures += 1
                 await self._back_off(exc, failures)
                 continue

@@ -57,7 +57,7 @@ local now, n, new, ready, i = now_ms(), tonumber(ARGV[5]), 0, 0, 6
 for _ = 1, n do
   local id, chat, raw = ARGV[i], ARGV[i + 1], ARGV[i + 2]
   i = i + 3
-  if ARGV[4] == '1' then redis.call('HDEL', P .. 'dead', id) end
+  if ARGV[4] == '1' then redis.call('HDEL', P .. 'dead', id); redis.call('ZREM', P .. 'deadat', id) end
   if not known(id) then
     redis.call('HSET', P .. 'updates', id, raw)
     redis.call('ZADD', P .. 'q:' .. chat, id, id)
@@ -82,6 +82,7 @@ while i < #ARGV do
   if key == '' then key = 'x' .. redis.call('INCR', P .. 'deadseq') end
   if not known(key) then
     redis.call('HSET', P .. 'dead', key, letter)
+    redis.call('ZADD', P .. 'deadat', cjson.decode(letter).at, key)
     result[#result + 1] = key
   end
 end
@@ -111,6 +112,7 @@ for _, chat in ipairs(expired) do
       redis.call('HSET', P .. 'dead', id, '{"update_id":' .. id .. ',"chat":' .. cjson.encode(chat)
         .. ',"reason":' .. cjson.encode(reason) .. ',"at":' .. string.format('%.3f', now / 1000)
         .. ',"raw":' .. raw .. '}')
+      redis.call('ZADD', P .. 'deadat', now / 1000, id)
       forget(chat, id)
       poisoned[#poisoned + 1] = {id, attempts, chat}
     end
@@ -232,4 +234,16 @@ local offset = tonumber(ARGV[2])
 if offset > tonumber(redis.call('GET', P .. 'offset') or '0') then redis.call('SET', P .. 'offset', offset) end
 redis.call('ZREMRANGEBYSCORE', P .. 'done', '-inf', '(' .. offset)
 return 1
+"""
+
+# ARGV: P, retention in seconds. Delete the set-aside updates set aside longer ago (by Redis time).
+# Returns how many went.
+FORGET_DEAD = COMMON + """
+local cutoff = now_ms() / 1000 - tonumber(ARGV[2])
+local old = redis.call('ZRANGEBYSCORE', P .. 'deadat', '-inf', '(' .. cutoff, 'LIMIT', 0, 1000)
+for _, key in ipairs(old) do
+  redis.call('HDEL', P .. 'dead', key)
+  redis.call('ZREM', P .. 'deadat', key)
+end
+return #old
 """

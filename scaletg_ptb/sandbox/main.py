@@ -99,7 +99,7 @@ def _start(args: argparse.Namespace, console: Console,
     """Load the config and the apps, start the emulator and the bot; or return the exit status."""
     try:
         config = load_config(args.config, require_token=False)
-        redactor.add(config.token)
+        redactor.add_config(config)
         handler = configure_logging(args.log_level or _quieter(config.log_level), redactor, console.log_stream())
         quiet_libraries(handler)
         registry = Registry(config.root, config_name=args.config)

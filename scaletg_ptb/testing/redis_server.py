@@ -5,9 +5,14 @@ from __future__ import annotations
 import os
 import shutil
 import socket
+import ssl
 import subprocess
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .redis_tls import TlsFiles
 
 SKIP_REASON = "redis-server is not installed (apt install redis-server; brew install redis)"
 
@@ -32,19 +37,23 @@ def free_port() -> int:
 
 
 class RedisServer:
-    """One redis-server process with append-only persistence; stop, start and restart it at will."""
+    """One redis-server process with append-only persistence; stop, start and restart it at will.
 
-    def __init__(self, folder: Path, binary: str, password: str | None = None) -> None:
+    With ``tls``, it speaks TLS only, and wants a client certificate signed by ``tls.ca``.
+    """
+
+    def __init__(self, folder: Path, binary: str, password: str | None = None, tls: TlsFiles | None = None) -> None:
         self.folder = folder
         self.binary = binary
         self.password = password
+        self.tls = tls
         self.port = free_port()
         self.process: subprocess.Popen[bytes] | None = None
 
     @property
     def url(self) -> str:
         auth = f":{self.password}@" if self.password else ""
-        return f"redis://{auth}127.0.0.1:{self.port}/0"
+        return f"{'rediss' if self.tls else 'redis'}://{auth}127.0.0.1:{self.port}/0"
 
     def start(self, timeout: float = 10.0) -> RedisServer:
         """Start the server and return once it answers PING."""
@@ -52,6 +61,10 @@ class RedisServer:
                 "--appendonly", "yes", "--appendfsync", "always", "--save", "", "--daemonize", "no"]
         if self.password:
             args += ["--requirepass", self.password]
+        if self.tls:
+            args[1:3] = ["--port", "0", "--tls-port", str(self.port)]
+            args += ["--tls-cert-file", str(self.tls.server_cert), "--tls-key-file", str(self.tls.server_key),
+                     "--tls-ca-cert-file", str(self.tls.ca), "--tls-auth-clients", "yes"]
         log = (self.folder / "redis.log").open("ab")
         self.process = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + timeout
@@ -82,9 +95,17 @@ class RedisServer:
 
     def _answers(self) -> bool:
         try:
-            with socket.create_connection(("127.0.0.1", self.port), timeout=0.2) as sock:
+            with self._connect() as sock:
                 auth = f"AUTH {self.password}\r\n".encode() if self.password else b""
                 sock.sendall(auth + b"PING\r\n")
                 return b"PONG" in sock.recv(256) or b"PONG" in sock.recv(256)
         except OSError:
             return False
+
+    def _connect(self) -> socket.socket:
+        sock = socket.create_connection(("127.0.0.1", self.port), timeout=0.2)
+        if not self.tls:
+            return sock
+        context = ssl.create_default_context(cafile=str(self.tls.ca))
+        context.load_cert_chain(self.tls.client_cert, self.tls.client_key)
+        return context.wrap_socket(sock, server_hostname="127.0.0.1")

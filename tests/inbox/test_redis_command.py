@@ -11,6 +11,7 @@ import sys
 
 import pytest
 
+from scaletg_ptb.inbox.command import SET_ASIDE
 from scaletg_ptb.inbox.redis import RedisInbox
 from tests.project import ROOT, make_project
 from tests.redis_server import RedisServer, require_redis_server
@@ -68,8 +69,8 @@ def test_inbox_shows_counts_the_poller_and_the_workers_alive_and_repairs(private
     assert lines[:4] == [f"Inbox {shown}", "  stored (waiting)  2", "  in progress       1",
                          "  set aside         1"]
     assert re.fullmatch(r"  oldest waiting    \d+ s old \(stored .*\)", lines[4])
-    assert lines[5] == "Set aside (python bot.py inbox retry ID|all puts them back, drop ID|all deletes them):"
-    assert re.fullmatch(rf"  id=9  -  \S+ \S+  {re.escape(BAD_REASON)}", lines[6])
+    assert lines[5] == SET_ASIDE
+    assert re.fullmatch(rf"  id=9  -  message  \S+ \S+  {re.escape(BAD_REASON)}", lines[6])
     assert re.fullmatch(rf"Poller: {re.escape(poller_id)}  \(lease (29|30) s left, fence 1\)", lines[7])
     assert lines[8] == "Workers alive: 1"
     assert re.fullmatch(rf"  {re.escape(worker_id)}  host {re.escape(socket.gethostname())}  pid {os.getpid()}  "
@@ -110,3 +111,24 @@ def test_inbox_retry_puts_a_poison_update_back_for_the_workers(private_redis, tm
     retried, again = run(main())
     assert retried.stdout.startswith("Put 1 set-aside update(s) back")
     assert again == [5]
+
+
+def test_inbox_shows_the_text_of_set_aside_updates_only_with_show_content(private_redis, tmp_path):
+    config = make_project(tmp_path / "project", [])
+    url = private_redis.url
+
+    async def main():
+        inbox = RedisInbox(url)
+        await inbox.open()
+        await inbox.store([BAD])
+        await inbox.close()
+        return (await asyncio.to_thread(bot_inbox, config, url),
+                await asyncio.to_thread(bot_inbox, config, url, "--show-content"))
+
+    listing, full = run(main())
+    assert listing.returncode == full.returncode == 0
+    line = next(line for line in listing.stdout.splitlines() if line.startswith("  id=9  "))
+    assert '"x"' not in listing.stdout
+    lines = full.stdout.splitlines()
+    assert lines[lines.index(line) + 1] == '      content: "x"'
+    assert PASSWORD not in listing.stdout + full.stdout + listing.stderr + full.stderr

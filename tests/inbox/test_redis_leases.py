@@ -146,7 +146,7 @@ def test_a_wrong_password_is_refused_at_open_without_showing_it(private_redis):
         run(main())
     assert "wrong-pw" not in str(caught.value)
     assert str(caught.value).startswith(f"Redis redis://***@127.0.0.1:{private_redis.port}/0 refused the "
-                                        "connection (")
+                                        "password in the inbox URL.")
 
 
 def test_a_poller_lease_a_getupdates_call_could_outlast_is_refused():

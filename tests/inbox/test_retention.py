@@ -1,5 +1,6 @@
 """Set-aside updates (people's messages) are deleted after inbox.dead_letter_days; nothing else is kept."""
 
+import json
 import logging
 import subprocess
 import sys
@@ -7,6 +8,7 @@ import time
 
 from scaletg_ptb.config import load_config
 from scaletg_ptb.inbox import sqlite_file
+from scaletg_ptb.inbox.redis import RedisInbox
 from scaletg_ptb.inbox.sqlite import SqliteInbox
 
 from ..project import ROOT
@@ -71,3 +73,80 @@ def test_the_retention_setting_is_checked(tmp_path):
     config.write_text("inbox: {url: memory, dead_letter_days: 7}\n")
     loaded = load_config(config, {}, require_token=False)
     assert (loaded.inbox, loaded.dead_letter_days) == ("memory", 7.0)
+
+
+def bad(update_id: int) -> dict:
+    """An update the inbox sets aside as it stores it (its chat has no numeric id)."""
+    return {"update_id": update_id, "message": {"message_id": 1, "date": 0, "chat": "not a chat", "text": "x"}}
+
+
+def age_on_redis(client, update_id: int, age_days: float) -> None:
+    """Make a set-aside update look ``age_days`` old to the retention (its index entry and its JSON)."""
+    at = time.time() - age_days * DAY
+    client.zadd("scaletg:{default}:deadat", {str(update_id): at})
+
+
+def test_on_redis_opening_and_the_inbox_command_delete_set_aside_updates_older_than_the_retention(
+        redis_url, tmp_path, caplog):
+    import redis
+
+    caplog.set_level(logging.INFO, "scaletg_ptb.inbox")
+    client = redis.Redis.from_url(redis_url, decode_responses=True)
+
+    async def set_aside(*ids: int) -> None:
+        inbox = RedisInbox(redis_url)
+        await inbox.open()
+        await inbox.store([bad(update_id) for update_id in ids])
+        await inbox.close()
+
+    async def reopen(days: float) -> list[int]:
+        inbox = RedisInbox(redis_url, dead_letter_days=days)
+        await inbox.open()
+        try:
+            return [letter.update_id for letter in await inbox.dead_letters()]
+        finally:
+            await inbox.close()
+
+    run(set_aside(1, 2, 3, 4))
+    age_on_redis(client, 1, age_days=3)
+    age_on_redis(client, 2, age_days=0.6)  # older than a half-day retention
+    assert run(reopen(days=1)) == [2, 3, 4]
+    assert "Deleted 1 set-aside update(s) older than 1 days (inbox.dead_letter_days)." in caplog.messages
+    assert run(reopen(days=0.5)) == [3, 4]
+    assert client.zrange("scaletg:{default}:deadat", 0, -1) == ["3", "4"]  # the index follows
+    age_on_redis(client, 3, age_days=5)
+    config = tmp_path / "config.yaml"
+    config.write_text(f"inbox:\n  url: {redis_url}\n  dead_letter_days: 2\n")
+    shown = subprocess.run([sys.executable, str(ROOT / "bot.py"), "--config", str(config), "inbox"],
+                           capture_output=True, text=True, timeout=30)
+    assert "  set aside         1\n" in shown.stdout and "id=4 " in shown.stdout and "id=3 " not in shown.stdout
+    assert client.hkeys("scaletg:{default}:dead") == ["4"]
+    client.close()
+
+
+def test_on_redis_a_dropped_or_retried_update_leaves_the_retention_index(redis_url):
+    import redis
+
+    client = redis.Redis.from_url(redis_url, decode_responses=True)
+
+    index = "scaletg:{default}:deadat"
+
+    async def main() -> list[list[str]]:
+        inbox = RedisInbox(redis_url)
+        await inbox.open()
+        await inbox.store([bad(5), bad(6), bad(7)])
+        seen = [client.zrange(index, 0, -1)]
+        await inbox.drop([5])
+        seen.append(client.zrange(index, 0, -1))
+        letter = {"update_id": 6, "chat": "chat:1", "reason": "its app was fixed since", "at": time.time(),
+                  "raw": message(6)}
+        client.hset("scaletg:{default}:dead", "6", json.dumps(letter))  # now a good update, set aside
+        await inbox.retry([6])  # back among the updates: no longer set aside
+        seen.append(client.zrange(index, 0, -1))
+        await inbox.drop(None)
+        await inbox.close()
+        return seen
+
+    assert run(main()) == [["5", "6", "7"], ["6", "7"], ["7"]]
+    assert client.exists("scaletg:{default}:dead", index) == 0
+    client.close()
