@@ -43,14 +43,18 @@ class Poller:
         self._failures = 0
 
     async def run(self, drop_pending_updates: bool = False) -> None:
-        """Remove a webhook (Telegram refuses getUpdates beside one), then poll until cancelled."""
-        while not await self._attempt(self.bot.delete_webhook(drop_pending_updates=drop_pending_updates)):
-            pass
+        """Poll until cancelled; first remove a webhook (Telegram refuses getUpdates beside one)."""
+        webhook_removed = False
         while True:
             await self.inbox.wait_for_room()
             offset = await self.inbox.lead_polling()  # another poller may hold the lease: wait
             if offset is not None:
                 self.offset = offset
+            # Only the poller that leads: a standby starting with drop_pending_updates must not
+            # make Telegram drop what the active poller has not fetched yet.
+            while not webhook_removed:
+                webhook_removed = await self._attempt(
+                    self.bot.delete_webhook(drop_pending_updates=drop_pending_updates)) is True
             await self.poll_once(self.timeout)
 
     async def poll_once(self, timeout: float) -> int:

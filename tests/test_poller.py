@@ -11,6 +11,7 @@ from telegram import Bot
 from scaletg_ptb.emulator import Emulator
 from scaletg_ptb.inbox import sqlite as sqlite_inbox
 from scaletg_ptb.inbox import sqlite_file
+from scaletg_ptb.inbox.memory import MemoryInbox
 from scaletg_ptb.inbox.sqlite import SqliteInbox
 from scaletg_ptb.poller import Poller
 
@@ -53,3 +54,36 @@ def test_while_the_inbox_cannot_write_nothing_is_confirmed_to_telegram(tmp_path,
         assert asyncio.run(main(emu)) == (False, 2, 1, 2)  # one getUpdates, nothing confirmed, then both new
         assert emu.pending_update_count() == 0
         assert [call.params.get("offset") for call in emu.calls] == [None, 3]
+
+
+def test_a_standby_poller_asks_telegram_to_drop_pending_updates_only_once_it_leads(mocker):
+    async def main():
+        inbox, lead = MemoryInbox(), asyncio.Event()
+        calls: list[str] = []
+
+        async def lead_polling():
+            await lead.wait()  # another poller holds the lease until this is set
+            return None
+
+        async def delete_webhook(drop_pending_updates=False):
+            calls.append(f"deleteWebhook drop={drop_pending_updates}")
+            return True
+
+        async def do_api_request(endpoint, api_kwargs=None, **kwargs):
+            calls.append(endpoint)
+            await asyncio.sleep(3600)  # a long poll
+
+        mocker.patch.object(inbox, "lead_polling", side_effect=lead_polling)
+        bot = mocker.Mock(delete_webhook=delete_webhook, do_api_request=do_api_request)
+        poller = Poller(bot, inbox, timeout=10, allowed_updates=None, read_timeout=5)
+        task = asyncio.create_task(poller.run(drop_pending_updates=True))
+        for _ in range(20):
+            await asyncio.sleep(0)
+        assert calls == []  # standing by: Telegram must keep what the active poller has not fetched
+        lead.set()
+        for _ in range(20):
+            await asyncio.sleep(0)
+        task.cancel()
+        return calls
+
+    assert asyncio.run(main()) == ["deleteWebhook drop=True", "getUpdates"]
