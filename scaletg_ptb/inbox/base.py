@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import abc
 import asyncio
+import json
 import logging
 from collections import deque
 from collections.abc import Iterable, Sequence
@@ -58,6 +59,11 @@ def chat_of(view: Update) -> str | None:
         return f"chat:{chat.id}"
     user = view.effective_user
     return f"user:{user.id}" if user is not None else None
+
+
+def dumps(raw: object) -> str:
+    """Return the compact JSON text an inbox stores for an update (or a dead letter)."""
+    return json.dumps(raw, ensure_ascii=False, separators=(",", ":"))
 
 
 def update_id_of(raw: Any) -> int | None:

@@ -24,7 +24,7 @@ from ..core import Update
 from ..errors import ConfigError
 from ..updates import view_of
 from . import redis_admin as admin
-from .base import DeadLetter, Inbox, Status, chat_of, update_id_of
+from .base import DeadLetter, Inbox, Status, chat_of, dumps, update_id_of
 from .redis_leases import Leases
 from .redis_link import RedisLink, raise_if_cancelled
 
@@ -134,9 +134,9 @@ class RedisInbox(Inbox):
                 reason = f"{type(exc).__name__}: {exc}"
                 reasons[str(update_id)] = reason
                 letter = {"update_id": update_id, "chat": None, "reason": reason, "at": time.time(), "raw": raw}
-                dead += ["" if update_id is None else str(update_id), _dumps(letter)]
+                dead += ["" if update_id is None else str(update_id), dumps(letter)]
                 continue
-            fresh += [str(view.id), chat_of(view) or f"update:{view.id}", _dumps(raw)]
+            fresh += [str(view.id), chat_of(view) or f"update:{view.id}", dumps(raw)]
         fence = (self.id, self.leases.fence) if self.leases.fence is not None and not retry else ("", "")
         result = await self.link.script("STORE", *fence, "1" if retry else "0", len(fresh) // 3, *fresh, *dead)
         if result[0] == -1:
@@ -286,5 +286,3 @@ class RedisInbox(Inbox):
         return await admin.active_poller(self.link)
 
 
-def _dumps(value: Any) -> str:
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)

@@ -16,6 +16,7 @@ from datetime import datetime
 from pathlib import Path
 
 from .base import DeadLetter, InboxError, Status
+from .base import dumps as dumps  # re-exported: the SQLite inbox and its tests call sqlite_file.dumps
 
 STORED, IN_PROGRESS, DONE = 0, 1, 2
 FILENAME = "inbox.sqlite3"
@@ -75,10 +76,6 @@ def damaged(path: Path, exc: sqlite3.DatabaseError) -> InboxError:
         "empty inbox (the updates in it are then lost) or restore it from a backup, then start again."
     )
 
-
-def dumps(raw: object) -> str:
-    """Return the JSON text stored for an update."""
-    return json.dumps(raw, ensure_ascii=False, separators=(",", ":"))
 
 
 def status(db: sqlite3.Connection) -> Status:

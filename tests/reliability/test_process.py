@@ -1,10 +1,10 @@
 """Faults that need a real process: token revoked, API unreachable, stop signals, restarts."""
 
 import signal
-import socket
 
 from scaletg_ptb.emulator import Emulator
 from scaletg_ptb.inbox import sqlite_file
+from scaletg_ptb.testing.redis_server import free_port
 
 from .conftest import TOKEN, make_project
 
@@ -32,12 +32,6 @@ def test_a_token_revoked_while_running_stops_the_bot_with_a_clear_error(tmp_path
     assert ("error: Telegram rejected the bot token while the bot was running (401 Unauthorized): "
             "it was revoked or changed.") in bot.output
     assert "Traceback" not in bot.output.split("error:")[-1]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def test_an_unreachable_api_at_start_is_retried_until_it_answers(tmp_path, start_bot):
