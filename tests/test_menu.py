@@ -23,6 +23,7 @@ def sync(emu, commands):
             return await sync_command_menu(bot, commands)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
+        warnings.simplefilter("default", ResourceWarning)  # what the garbage collector finds is not this call's
         quiet_ptb_warnings()  # as build_application does: the menu's calls must not warn
         return asyncio.run(main())
 

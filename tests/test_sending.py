@@ -25,6 +25,7 @@ def send_all(emu: Emulator, *replies: Reply):
             return [await send_reply(bot, reply) for reply in replies]
     with warnings.catch_warnings():
         warnings.simplefilter("error")
+        warnings.simplefilter("default", ResourceWarning)  # what the garbage collector finds is not this call's
         quiet_ptb_warnings()  # as build_application does: replies must not warn about do_api_request
         return asyncio.run(main())
 

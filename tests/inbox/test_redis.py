@@ -189,7 +189,9 @@ def test_nothing_stays_in_redis_per_update_or_chat_once_done_and_confirmed(redis
         keys = sorted(await poller.link.client.keys("*"))
         for inbox in (poller, a, b):
             await inbox.close()
-        left = sorted(await RedisInbox(redis_url).link.client.keys("*"))
+        reader = RedisInbox(redis_url).link
+        left = sorted(await reader.client.keys("*"))
+        await reader.close()
         return during, keys, left
 
     during, keys, left = run(main())

@@ -95,16 +95,16 @@ HOLDER = textwrap.dedent("""
 
 
 def test_another_process_holding_the_folder_is_named_and_its_kill_frees_it(state):
-    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(state)], stdin=subprocess.PIPE,
-                              stdout=subprocess.PIPE, text=True)
-    try:
-        assert holder.stdout.readline() == "open\n"
-        with pytest.raises(InboxError) as error:
-            run(SqliteInbox(state).open())
-        assert str(error.value) == refusal(state, holder.pid)
-    finally:
-        holder.send_signal(signal.SIGKILL)
-        holder.wait(10)
+    with subprocess.Popen([sys.executable, "-c", HOLDER, str(state)], stdin=subprocess.PIPE,
+                          stdout=subprocess.PIPE, text=True) as holder:  # closes its pipes at the end
+        try:
+            assert holder.stdout.readline() == "open\n"
+            with pytest.raises(InboxError) as error:
+                run(SqliteInbox(state).open())
+            assert str(error.value) == refusal(state, holder.pid)
+        finally:
+            holder.send_signal(signal.SIGKILL)
+            holder.wait(10)
     run(_open_and_close(SqliteInbox(state)))  # kill -9 leaves the lock file, not the lock
 
 

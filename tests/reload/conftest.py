@@ -98,6 +98,17 @@ class Output:
         with self._cond:
             return "\n".join(self.lines)
 
+    def close(self) -> None:
+        """Kill the process if it still runs and close its pipes (the output's once all of it is read)."""
+        if self.process.poll() is None:
+            self.process.kill()  # its bot child stops by itself: its lifeline to this process breaks
+        self.process.wait()
+        if self.process.stdin is not None:
+            self.process.stdin.close()
+        self._thread.join(5)
+        if not self._thread.is_alive() and self.process.stdout is not None:
+            self.process.stdout.close()
+
     def finish(self, timeout: float = 30.0) -> int:
         """Wait for the exit; return the status once all output is in."""
         status = self.process.wait(timeout)
@@ -125,9 +136,7 @@ def start_bot() -> Iterator[Callable[..., Output]]:
 
     yield start
     for output in started:
-        if output.process.poll() is None:
-            output.process.kill()  # its bot child stops by itself: its lifeline to this process breaks
-            output.process.wait()
+        output.close()
 
 
 def wait_until(check: Callable[[], bool], timeout: float = 20.0, what: str = "condition") -> None:
