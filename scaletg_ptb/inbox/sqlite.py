@@ -1,11 +1,13 @@
 """``inbox: sqlite`` (the default): updates wait in a SQLite file, so a crash or ``kill -9`` loses none.
 
-Writes are grouped: every mark made during one turn of the event loop (a fetched batch, the
-updates whose apps start, the ones done) goes into one transaction. A batch is committed before
-``store`` returns, hence before the ``getUpdates`` call that confirms it to Telegram; an update
-is marked in progress before its apps run, so a crash counts an attempt for it; "done" marks
-ride along with the next write, so a crash repeats at most the updates in progress (or just
-finished) at that moment, one per busy chat.
+Writes are grouped: the marks made meanwhile (a fetched batch, the updates whose apps start, the
+ones done) go into one transaction, committed at the next turn of the event loop, or, while the
+bot is busy, at most once per ``COMMIT_INTERVAL``: a commit costs far more than the rows it
+writes, so a busy bot writes many updates' marks per commit and a quiet one waits for none. A
+batch is committed before ``store`` returns, hence before the ``getUpdates`` call that confirms
+it to Telegram; an update is marked in progress before its apps run, so a crash counts an
+attempt for it; "done" marks ride along with the next commit, so a crash repeats at most the
+updates in progress (or just finished) at that moment, one per busy chat.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from .sqlite_file import DONE, IN_PROGRESS, STORED
 
 log = logging.getLogger("scaletg_ptb.inbox")
 MAX_BACKOFF = 30.0
+COMMIT_INTERVAL = 0.010  # seconds: at most ~100 commits a second, however busy the bot
 EXTERNAL_CHECK = 1.0  # seconds between looks for updates put back by `python bot.py inbox retry`
 Statement = tuple[str, list[tuple[Any, ...]]]
 
@@ -55,6 +58,7 @@ class SqliteInbox(LocalInbox):
         self._written: asyncio.Future[None] | None = None
         self._flush: asyncio.Handle | asyncio.TimerHandle | None = None
         self._failures = 0
+        self._committed_at = -COMMIT_INTERVAL  # time.monotonic() of the last commit
         self._data_version = 0
 
     async def open(self) -> None:
@@ -129,9 +133,9 @@ class SqliteInbox(LocalInbox):
     async def _save_batch(self, fresh: list[tuple[Update, Any]], dead: list[DeadLetter]) -> None:
         now = time.time()
         if fresh:
-            self._queue_write("INSERT OR IGNORE INTO updates (update_id, chat, raw, stored_at) VALUES (?, ?, ?, ?)",
-                              [(view.id, chat_of(view), store.dumps(raw), now)
-                               for view, raw in fresh])
+            # No chat: it is worked out from the update when one is set aside (that saves every other the cost).
+            self._queue_write("INSERT OR IGNORE INTO updates (update_id, raw, stored_at) VALUES (?, ?, ?)",
+                              [(view.id, store.dumps(raw), now) for view, raw in fresh])
         if dead:
             self._queue_write("INSERT INTO dead (update_id, chat, reason, at, raw) VALUES (?, ?, ?, ?, ?)",
                               [(d.update_id, d.chat, d.reason, d.at.timestamp(), store.dumps(d.raw)) for d in dead])
@@ -158,7 +162,10 @@ class SqliteInbox(LocalInbox):
         else:
             self._statements.append((sql, rows))
         if self._flush is None:
-            self._flush = asyncio.get_running_loop().call_soon(self._write_statements)
+            loop = asyncio.get_running_loop()
+            wait = self._committed_at + COMMIT_INTERVAL - time.monotonic()
+            self._flush = (loop.call_later(wait, self._write_statements) if wait > 0
+                           else loop.call_soon(self._write_statements))
 
     def _written_future(self) -> asyncio.Future[None]:
         if self._written is None:
@@ -180,6 +187,7 @@ class SqliteInbox(LocalInbox):
             log.warning("The inbox %s is writable again; confirming updates to Telegram again.", self.path)
             self._failures = 0
         self._statements = []
+        self._committed_at = time.monotonic()
         written, self._written = self._written, None
         if written is not None and not written.done():
             written.set_result(None)
@@ -202,6 +210,7 @@ class SqliteInbox(LocalInbox):
             poison = db.execute("SELECT update_id, chat, raw, attempts FROM updates WHERE state = ? "
                                 "AND attempts >= ?", (IN_PROGRESS, self.max_attempts)).fetchall()
             for update_id, chat, raw, attempts in poison:
+                chat = chat or _chat_in(raw)
                 reason = (f"its processing was cut short {attempts} times (a crash or a forced stop each time; "
                           f"processing.max_attempts is {self.max_attempts})")
                 log.error("Update id=%d set aside: %s. Fix the app, then: python bot.py inbox retry %d",
@@ -272,6 +281,14 @@ class SqliteInbox(LocalInbox):
         if self._db is None:
             raise InboxError(f"The inbox {self.path} is not open.")
         return self._db
+
+
+def _chat_in(text: str) -> str | None:
+    """Return the chat (or user) of a stored update's JSON, None if it has none or cannot be read."""
+    try:
+        return chat_of(view_of(json.loads(text)))
+    except (TypeError, ValueError):
+        return None
 
 
 def _lock(path: Path) -> IO[str]:

@@ -89,8 +89,7 @@ def test_the_counts_follow_each_update(make_inbox):
         await inbox.begin((await inbox.take()).id)
         status = await inbox.status()
         inbox.done(1)
-        await asyncio.sleep(0)  # the done mark is written in the next loop turn
-        after = await inbox.status()
+        after = await status_once(inbox, lambda counts: counts.in_progress == 0)  # done marks are written soon after
         await inbox.close()
         return status, after
 
@@ -98,6 +97,14 @@ def test_the_counts_follow_each_update(make_inbox):
     assert (status.stored, status.in_progress, status.set_aside) == (2, 1, 1)
     assert status.oldest_waiting is not None
     assert (after.stored, after.in_progress, after.set_aside) == (2, 0, 1)
+
+
+async def status_once(inbox, ready, timeout: float = 5.0):
+    """Return the inbox's status once ``ready(status)`` holds (TimeoutError after ``timeout`` seconds)."""
+    async with asyncio.timeout(timeout):
+        while not ready(status := await inbox.status()):
+            await asyncio.sleep(0.001)
+    return status
 
 
 def test_a_misshapen_update_is_set_aside_with_its_reason_and_can_be_dropped(make_inbox, caplog):

@@ -143,3 +143,49 @@ def test_drop_from_another_process_deletes_the_dead_letter(state):
         return before, dropped, after, status.set_aside
 
     assert run(main()) == ([1], 1, [], 0)
+
+
+def test_a_quiet_inbox_commits_a_mark_at_the_next_loop_turn(state):
+    async def main():
+        inbox = SqliteInbox(state)
+        await inbox.open()
+        await inbox.store(messages(1))
+        await asyncio.sleep(sqlite_inbox.COMMIT_INTERVAL * 2)  # quiet: the last commit is old
+        begin = asyncio.create_task(inbox.begin((await inbox.take()).id))
+        turns = 0
+        while not begin.done():
+            await asyncio.sleep(0)
+            turns += 1
+        await inbox.close()
+        return turns
+
+    assert run(main()) <= 3
+
+
+def test_a_busy_inbox_commits_at_most_once_per_interval_whatever_the_number_of_marks(state, mocker):
+    real = sqlite_file.transaction
+    commits: list[float] = []
+
+    def counting(db):
+        commits.append(asyncio.get_running_loop().time())
+        return real(db)
+
+    async def chat(inbox, offset):
+        await asyncio.sleep(offset)  # like replies arriving one by one
+        update_id = (await inbox.take()).id
+        await inbox.begin(update_id)
+        inbox.done(update_id)
+
+    async def main():
+        inbox = SqliteInbox(state)
+        await inbox.open()
+        await inbox.store([message(n, chat=n) for n in range(1, 61)])
+        mocker.patch.object(sqlite_file, "transaction", counting)
+        await asyncio.gather(*(chat(inbox, n * 0.001) for n in range(60)))
+        inbox.flush_now()
+        await inbox.close()
+
+    run(main())
+    gaps = [later - earlier for earlier, later in zip(commits, commits[1:-1])]  # the last: flush_now's
+    assert len(commits) <= 60 / 4
+    assert min(gaps) >= sqlite_inbox.COMMIT_INTERVAL * 0.99
