@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import statistics
 import tempfile
 import time
 from collections.abc import Callable
@@ -38,6 +39,7 @@ class Result:
     runs: list[Run]
     targets: list[tuple[str, bool]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    rounds: list[list[Run]] = field(default_factory=list)  # every round's runs, in the makers' order
 
     def ratio(self, attribute: str, other: int = 1) -> float:
         """Return this runner's value of ``attribute`` divided by that of run ``other`` (the baseline)."""
@@ -48,6 +50,7 @@ class Result:
 def best_of(setup: Setup, result: Result, *makers: Callable[[], Run]) -> Result:
     """Run the makers in turn ``setup.repeat`` times; keep each one's fastest run, note all rates."""
     rounds = [[make() for make in makers] for _ in range(setup.repeat)]
+    result.rounds = rounds
     result.runs = [max(runs, key=lambda run: run.rate) for runs in zip(*rounds, strict=True)]
     if setup.repeat > 1:
         rates = "; ".join(f"{runs[0].bot} " + ", ".join(f"{run.rate:,.0f}" for run in runs)
@@ -122,6 +125,10 @@ def inbox(setup: Setup) -> Result:
                      lambda: burst(durable, setup.workdir, chats, per_chat),
                      lambda: burst(volatile, setup.workdir, chats, per_chat))
     result.targets = [("CPU/update of the SQLite inbox <= 1.05x memory", result.ratio("cpu_per_update") <= 1.05)]
+    if len(result.rounds) > 1:  # single rounds swing with the machine: pair each round's two bots
+        ratios = [sqlite.cpu_per_update / memory.cpu_per_update for sqlite, memory in result.rounds]
+        result.notes.append(f"CPU per update, SQLite / memory, round by round: "
+                            f"{', '.join(f'{r:.3f}x' for r in ratios)}; median {statistics.median(ratios):.3f}x")
     return result
 
 

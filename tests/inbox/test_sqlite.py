@@ -186,6 +186,6 @@ def test_a_busy_inbox_commits_at_most_once_per_interval_whatever_the_number_of_m
         await inbox.close()
 
     run(main())
-    gaps = [later - earlier for earlier, later in zip(commits, commits[1:-1])]  # the last: flush_now's
+    gaps = [later - earlier for earlier, later in zip(commits, commits[1:-1], strict=False)]  # the last: flush_now's
     assert len(commits) <= 60 / 4
     assert min(gaps) >= sqlite_inbox.COMMIT_INTERVAL * 0.99
