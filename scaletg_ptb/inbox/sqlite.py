@@ -1,13 +1,12 @@
 """``inbox: sqlite`` (the default): updates wait in a SQLite file, so a crash or ``kill -9`` loses none.
 
 Writes are grouped: the marks made meanwhile (a fetched batch, the updates whose apps start, the
-ones done) go into one transaction, committed at the next turn of the event loop, or, while the
-bot is busy, at most once per ``COMMIT_INTERVAL``: a commit costs far more than the rows it
-writes, so a busy bot writes many updates' marks per commit and a quiet one waits for none. A
-batch is committed before ``store`` returns, hence before the ``getUpdates`` call that confirms
-it to Telegram; an update is marked in progress before its apps run, so a crash counts an
-attempt for it; "done" marks ride along with the next commit, so a crash repeats at most the
-updates in progress (or just finished) at that moment, one per busy chat.
+ones done) go into one transaction, committed at the next turn of the event loop or, while the
+loop is busy, at most once per 10 ms (``pacing``). A batch is committed before ``store``
+returns, hence before the ``getUpdates`` call that confirms it to Telegram; an update is marked
+in progress before its apps run, so a crash counts an attempt for it; "done" marks ride along
+with the next commit, so a crash repeats at most the updates in progress (or just finished) at
+that moment, one per busy chat.
 """
 
 from __future__ import annotations
@@ -30,11 +29,11 @@ from ..private import private_file, private_folder
 from ..updates import view_of
 from . import sqlite_file as store
 from .base import DeadLetter, InboxError, LocalInbox, Status, chat_of
+from .pacing import CommitPacer
 from .sqlite_file import DONE, IN_PROGRESS, STORED
 
 log = logging.getLogger("scaletg_ptb.inbox")
 MAX_BACKOFF = 30.0
-COMMIT_INTERVAL = 0.010  # seconds: at most ~100 commits a second, however busy the bot
 EXTERNAL_CHECK = 1.0  # seconds between looks for updates put back by `python bot.py inbox retry`
 Statement = tuple[str, list[tuple[Any, ...]]]
 
@@ -58,7 +57,7 @@ class SqliteInbox(LocalInbox):
         self._written: asyncio.Future[None] | None = None
         self._flush: asyncio.Handle | asyncio.TimerHandle | None = None
         self._failures = 0
-        self._committed_at = -COMMIT_INTERVAL  # time.monotonic() of the last commit
+        self._pacer = CommitPacer()
         self._data_version = 0
 
     async def open(self) -> None:
@@ -163,7 +162,7 @@ class SqliteInbox(LocalInbox):
             self._statements.append((sql, rows))
         if self._flush is None:
             loop = asyncio.get_running_loop()
-            wait = self._committed_at + COMMIT_INTERVAL - time.monotonic()
+            wait = self._pacer.delay()
             self._flush = (loop.call_later(wait, self._write_statements) if wait > 0
                            else loop.call_soon(self._write_statements))
 
@@ -187,7 +186,7 @@ class SqliteInbox(LocalInbox):
             log.warning("The inbox %s is writable again; confirming updates to Telegram again.", self.path)
             self._failures = 0
         self._statements = []
-        self._committed_at = time.monotonic()
+        self._pacer.committed()
         written, self._written = self._written, None
         if written is not None and not written.done():
             written.set_result(None)
