@@ -7,7 +7,7 @@ import statistics
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from scaletg_ptb.emulator import Emulator
@@ -120,15 +120,19 @@ def inbox(setup: Setup) -> Result:
     chats, per_chat = 100, 10 if setup.quick else 50
     durable = scaletg(setup.folder("inbox-sqlite"), "echo", setup.processing)
     volatile = scaletg(setup.folder("inbox-memory"), "echo", setup.processing, inbox="memory")
-    result = best_of(setup, Result("inbox", f"{chats * per_chat:,} updates over {chats} chats, preloaded, "
-                                            "apps start, help, echo; ScaleTG (SQLite inbox) vs inbox: memory", []),
+    rounds = setup.repeat if setup.quick else max(setup.repeat, 5)  # for a steadier median; 3 s each
+    result = best_of(replace(setup, repeat=rounds),
+                     Result("inbox", f"{chats * per_chat:,} updates over {chats} chats, preloaded, "
+                                     "apps start, help, echo; ScaleTG (SQLite inbox) vs inbox: memory", []),
                      lambda: burst(durable, setup.workdir, chats, per_chat),
                      lambda: burst(volatile, setup.workdir, chats, per_chat))
-    result.targets = [("CPU/update of the SQLite inbox <= 1.05x memory", result.ratio("cpu_per_update") <= 1.05)]
-    if len(result.rounds) > 1:  # single rounds swing with the machine: pair each round's two bots
-        ratios = [sqlite.cpu_per_update / memory.cpu_per_update for sqlite, memory in result.rounds]
-        result.notes.append(f"CPU per update, SQLite / memory, round by round: "
-                            f"{', '.join(f'{r:.3f}x' for r in ratios)}; median {statistics.median(ratios):.3f}x")
+    # Single rounds swing with the machine by more than the 5 % at stake, and the fastest round of
+    # each bot may come from different moments: compare the two bots round by round instead.
+    ratios = [sqlite.cpu_per_update / memory.cpu_per_update for sqlite, memory in result.rounds]
+    result.notes.append(f"CPU per update, SQLite / memory, round by round: "
+                        f"{', '.join(f'{r:.3f}x' for r in ratios)}; median {statistics.median(ratios):.3f}x")
+    result.targets = [("CPU/update of the SQLite inbox <= 1.05x memory (median of the rounds)",
+                       statistics.median(ratios) <= 1.05)]
     return result
 
 
