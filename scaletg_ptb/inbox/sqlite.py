@@ -132,7 +132,7 @@ class SqliteInbox(LocalInbox):
     async def _save_batch(self, fresh: list[tuple[Update, Any]], dead: list[DeadLetter]) -> None:
         now = time.time()
         if fresh:
-            # No chat: it is worked out from the update when one is set aside (that saves every other the cost).
+            # No chat: _chat_in works it out from the JSON if the update is ever set aside, not for every update.
             self._queue_write("INSERT OR IGNORE INTO updates (update_id, raw, stored_at) VALUES (?, ?, ?)",
                               [(view.id, store.dumps(raw), now) for view, raw in fresh])
         if dead:

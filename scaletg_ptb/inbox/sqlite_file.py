@@ -23,7 +23,7 @@ FILENAME = "inbox.sqlite3"
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS updates (
     update_id INTEGER PRIMARY KEY,
-    chat TEXT,
+    chat TEXT,                             -- NULL: worked out from raw when the update is set aside
     raw TEXT NOT NULL,
     state INTEGER NOT NULL DEFAULT 0,      -- 0 stored, 1 in progress, 2 done (until Telegram forgets it)
     attempts INTEGER NOT NULL DEFAULT 0,   -- times its apps were started
