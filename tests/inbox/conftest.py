@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+import time
 from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,13 @@ def messages(*ids: int, chat: int = 1) -> list[dict[str, Any]]:
 
 def run(coroutine: Coroutine[Any, Any, Any]) -> Any:
     return asyncio.run(coroutine)
+
+
+def burn(seconds: float) -> None:
+    """Keep this thread on the CPU for ``seconds``, as an event loop handling a burst is."""
+    end = time.thread_time() + seconds
+    while time.thread_time() < end:
+        pass
 
 
 async def take_ids(inbox: Inbox, count: int) -> list[int]:

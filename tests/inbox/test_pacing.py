@@ -6,11 +6,7 @@ import time
 
 from scaletg_ptb.inbox.pacing import CommitPacer
 
-
-def burn(seconds: float) -> None:
-    end = time.thread_time() + seconds
-    while time.thread_time() < end:
-        pass
+from .conftest import burn
 
 
 def wait(seconds: float) -> None:

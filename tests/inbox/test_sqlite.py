@@ -9,7 +9,7 @@ from scaletg_ptb.inbox import pacing, sqlite_file
 from scaletg_ptb.inbox import sqlite as sqlite_inbox
 from scaletg_ptb.inbox.sqlite import SqliteInbox
 
-from .conftest import crash, message, messages, rows, run, take_ids
+from .conftest import burn, crash, message, messages, rows, run, take_ids
 
 
 def test_a_batch_delivered_again_after_a_restart_is_skipped(state):
@@ -160,13 +160,6 @@ def test_with_cpu_to_spare_a_mark_is_committed_at_the_next_loop_turn_even_right_
         return turns
 
     assert run(main()) <= 3
-
-
-def burn(seconds: float) -> None:
-    """Keep the event loop's thread on the CPU, as a bot handling a burst does."""
-    end = time.thread_time() + seconds
-    while time.thread_time() < end:
-        pass
 
 
 def test_while_the_loop_is_busy_commits_are_at_least_the_interval_apart(state, mocker):
