@@ -5,6 +5,7 @@ import io
 import warnings
 
 import pytest
+from telegram import InputPaidMediaPhoto
 from telegram.ext import ExtBot
 
 from scaletg_ptb import Message, Reply
@@ -69,3 +70,43 @@ def test_document_reply_built_by_the_helper(emu, tmp_path):
     [sent] = send_all(emu, incoming.respond_document(path, caption="Here", reply=True))
     assert sent.document.file_name == "report.txt"
     assert sent.reply_to_message.message_id == incoming.message_id
+
+
+def test_an_album_of_dicts_is_sent_as_one_media_group(emu, tmp_path):
+    path = tmp_path / "cat.jpg"
+    path.write_bytes(b"\xff\xd8" + b"x" * 500)
+    chat = emu.private_chat(emu.create_user("Ann"))
+    [messages] = send_all(emu, Reply("sendMediaGroup", chat_id=chat["id"], media=[
+        {"type": "photo", "media": "https://example.com/a.jpg", "caption": "A", "has_spoiler": True},
+        {"type": "photo", "media": path},
+        {"type": "photo", "media": b"\xff\xd8" + b"y" * 300},
+    ]))
+    call = emu.wait_for_call("sendMediaGroup")
+    assert [item["type"] for item in call.params["media"]] == ["photo"] * 3
+    assert call.params["media"][0] == {"type": "photo", "media": "https://example.com/a.jpg", "caption": "A",
+                                       "has_spoiler": True}
+    assert sorted(size for _, size in call.files.values()) == [302, 502]  # the local files, as attach:// parts
+    assert [type(message) for message in messages] == [Message] * 3
+    assert messages[0].caption == "A" and len({message.media_group_id for message in messages}) == 1
+
+
+def test_a_media_item_of_an_unknown_type_is_refused_with_the_types_accepted(emu):
+    chat = emu.private_chat(emu.create_user("Ann"))
+    with pytest.raises(ValueError) as error:
+        send_all(emu, Reply("sendMediaGroup", chat_id=chat["id"], media=[
+            {"type": "sticker", "media": "x"}, {"type": "photo", "media": "y"}]))
+    assert str(error.value) == ("sendMediaGroup: a media item's 'type' is 'sticker'; it must be one of photo, "
+                                "video, audio, document, animation.")
+    assert "sendMediaGroup" not in [call.method for call in emu.calls]  # refused before sending
+
+
+def test_paid_media_dicts_become_paid_media_and_unknown_fields_pass_through(mocker):
+    async def main():
+        call = mocker.patch.object(ExtBot, "do_api_request", return_value=True)
+        await send_reply(ExtBot("123:ABC"), Reply("sendPaidMedia", chat_id=1, star_count=5, media=[
+            {"type": "photo", "media": "file-id", "future_field": 1}]))
+        return call.call_args.kwargs["api_kwargs"]["media"]
+
+    [item] = asyncio.run(main())
+    assert isinstance(item, InputPaidMediaPhoto)
+    assert item.to_dict() == {"type": "photo", "media": "file-id", "future_field": 1}
