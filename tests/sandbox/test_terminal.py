@@ -142,7 +142,7 @@ def test_ctrl_c_waits_for_the_update_in_hand_and_a_second_one_stops_at_once(term
     pane = terminal()
     pane.wait_for("quit leaves.")
     pane.keys("/slow", "Enter")
-    pane.wait_for("You › /slow")
+    pane.wait_for("Working on it")  # the app runs: Ctrl-C now finds an update in hand
     pane.keys("C-c")
     pane.wait_for("» Stopping: the bot first finishes what it is doing (up to 30 s; Ctrl-C again stops at once).")
     pane.keys("C-c")

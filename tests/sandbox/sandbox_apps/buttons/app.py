@@ -28,6 +28,7 @@ def process(update: Update) -> Reply | str | None:
     if match(update, "buttons"):
         return update.message.respond("Pick one", reply=False, reply_markup=KEYBOARD)
     if match(update, "slow"):
+        send(update.message.respond("Working on it", reply=False))  # tells the test the update is in hand
         time.sleep(60)
         return "done"
     if match(update, "boom"):
