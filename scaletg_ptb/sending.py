@@ -51,16 +51,16 @@ def _is_message(result: Any) -> bool:
     return isinstance(result, dict) and "message_id" in result and "chat" in result
 
 
-async def _api_value(value: Any) -> Any:
-    """Turn local files into uploads; pass everything else on as Telegram takes it."""
+async def _api_value(value: Any, attach: bool = False) -> Any:
+    """Turn local files into uploads (named by ``attach://`` when ``attach``); pass everything else on."""
     if isinstance(value, Path):
         # Read off the event loop: a large file would stall every chat.
         content = await asyncio.to_thread(value.read_bytes)
-        return InputFile(content, filename=value.name)
+        return InputFile(content, filename=value.name, attach=attach)
     if isinstance(value, bytes | bytearray):
-        return InputFile(bytes(value))
+        return InputFile(bytes(value), attach=attach)
     if _is_binary_file(value):
-        return InputFile(value)
+        return InputFile(value, attach=attach)
     return value
 
 
@@ -88,18 +88,11 @@ async def _input_media(method: str, item: Mapping[str, Any], kinds: dict[str, ty
         raise ValueError(f"{method}: a media item's 'type' is {kind!r}; it must be one of {', '.join(kinds)}.")
     build = kinds[kind]
     known = set(inspect.signature(build).parameters) - {"api_kwargs"}
-    fields = {name: await _attached_file(value) if name in ("media", "thumbnail", "cover") else value
+    # Files inside an item travel as parts of their own, which the item names by attach:// URI.
+    fields = {name: await _api_value(value, attach=True) if name in ("media", "thumbnail", "cover") else value
               for name, value in item.items() if name != "type"}
     return build(**{name: value for name, value in fields.items() if name in known},
                  api_kwargs={name: value for name, value in fields.items() if name not in known} or None)
-
-
-async def _attached_file(value: Any) -> Any:
-    """Turn a local file inside a media item into an upload named by ``attach://``; keep ids and URLs."""
-    uploaded = await _api_value(value)
-    if isinstance(uploaded, InputFile):
-        return InputFile(uploaded.input_file_content, filename=uploaded.filename, attach=True)
-    return uploaded
 
 
 def _is_binary_file(value: Any) -> bool:
